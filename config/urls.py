@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("me/", include("crowdmoving.accounts.urls")),
+    path("manage/", include("crowdmoving.projects.urls_manage")),
+    path("", include("crowdmoving.projects.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "crowdmoving.core.views.not_found"
+handler500 = "crowdmoving.core.views.server_error"

@@ -1,0 +1,140 @@
+"""The people of every test: an organiser, a coordinator, an editor, a volunteer, an outsider,
+and always a second platform with look-alike data that nobody on the first may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from crowdmoving import factories as f
+from crowdmoving.organisations.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _unscoped_arrangement() -> Iterator[None]:
+    """Tests arrange data across platforms; requests open their own platform scope in the
+    middleware, and tests of scoping open ``scope(platform=...)`` themselves."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def platform(db):  # type: ignore[no-untyped-def]
+    platform = f.PlatformFactory(name="Krass Plattform", slug="krass")
+    f.DomainFactory(platform=platform, domain="krass.example.org")
+    return platform
+
+
+@pytest.fixture
+def other_platform(db):  # type: ignore[no-untyped-def]
+    platform = f.PlatformFactory(name="Andere Plattform", slug="andere")
+    f.DomainFactory(platform=platform, domain="andere.example.org")
+    return platform
+
+
+@pytest.fixture
+def organisation(platform):  # type: ignore[no-untyped-def]
+    return f.OrganisationFactory(platform=platform, name="KRASS e.V.", slug="krass-ev")
+
+
+@pytest.fixture
+def organiser(organisation):  # type: ignore[no-untyped-def]
+    """Claudia, the owner."""
+    user = f.UserFactory(email="claudia@example.org", name="Claudia Seidensticker")
+    f.MembershipFactory(organisation=organisation, user=user, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def coordinator(organisation):  # type: ignore[no-untyped-def]
+    user = f.UserFactory(email="koordination@example.org", name="Kai Koordinator")
+    f.MembershipFactory(organisation=organisation, user=user, role=Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def editor(organisation):  # type: ignore[no-untyped-def]
+    user = f.UserFactory(email="redaktion@example.org", name="Erika Editor")
+    f.MembershipFactory(organisation=organisation, user=user, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def volunteer(db):  # type: ignore[no-untyped-def]
+    """Margit, who takes tasks."""
+    return f.UserFactory(email="margit@example.org", name="Margit Muster")
+
+
+@pytest.fixture
+def outsider(platform):  # type: ignore[no-untyped-def]
+    """Owner of another organisation on the same platform."""
+    other = f.OrganisationFactory(platform=platform, name="Anderer Verein", slug="anderer")
+    user = f.UserFactory(email="outsider@example.org", name="Otto Outsider")
+    f.MembershipFactory(organisation=other, user=user, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def foreign_organiser(other_platform):  # type: ignore[no-untyped-def]
+    """Owner of a look-alike organisation on the second platform."""
+    org = f.OrganisationFactory(platform=other_platform, name="KRASS e.V.", slug="krass-ev")
+    user = f.UserFactory(email="fremd@example.org", name="Frida Fremd")
+    f.MembershipFactory(organisation=org, user=user, role=Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def project(organisation, organiser):  # type: ignore[no-untyped-def]
+    return f.ProjectFactory(
+        organisation=organisation, title="Kinder malen ihre Welt", created_by=organiser
+    )
+
+
+@pytest.fixture
+def task(project):  # type: ignore[no-untyped-def]
+    return f.TaskFactory(project=project, title="Infostand besetzen", capacity=3)
+
+
+@pytest.fixture
+def client(platform) -> Client:  # type: ignore[no-untyped-def,override]
+    """A browser on the first platform's host."""
+    return Client(HTTP_HOST="krass.example.org")
+
+
+@pytest.fixture
+def other_client(other_platform) -> Client:  # type: ignore[no-untyped-def]
+    return Client(HTTP_HOST="andere.example.org")
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """login(user) signs ``user`` in on the first platform's client and returns the client."""
+
+    def _login(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def outbox():  # type: ignore[no-untyped-def]
+    """Deliver the outbox as the worker's task does and return the sent mails. (The real
+    worker closes connections, which a rolled-back test transaction cannot survive; the
+    worker itself is exercised in transactional tests.)"""
+    from crowdmoving.notifications.outbox import deliver_due
+
+    def _deliver() -> list:
+        deliver_due()
+        return mail.outbox
+
+    return _deliver

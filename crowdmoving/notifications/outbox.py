@@ -1,0 +1,165 @@
+"""Write mails to the outbox; the worker delivers them at least once, deduplicated by key."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_scopes import scopes_disabled
+
+from crowdmoving.tenancy.models import Platform
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+
+
+def _enqueue_delivery(message: OutboxMessage) -> None:
+    from .tasks import deliver_outbox_message
+
+    # With the database backend the task row joins the current transaction: both or neither.
+    deliver_outbox_message.enqueue(message.pk)
+
+
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    key: str,
+    platform: Platform | None,
+    language: str | None = None,
+) -> OutboxMessage | None:
+    """Render ``notifications/email/<template>_subject.txt`` and ``.txt`` in the recipient's
+    language and write them to the outbox. Returns None if ``key`` was already queued."""
+    language = language or (platform.default_language if platform else settings.LANGUAGE_CODE)
+    context = {"platform": platform, "site_url": site_url(platform), **context}
+    with translation.override(language):
+        subject = " ".join(
+            render_to_string(f"notifications/email/{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"notifications/email/{template}.txt", context)
+    return _write(platform=platform, key=key, to=to, subject=subject, body=body)
+
+
+def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> None:
+    """Queue an already rendered message (allauth's account mails)."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next((str(c) for c, mime in message.alternatives if mime == "text/html"), "")
+    for to in message.to:
+        _write(
+            platform=platform,
+            key=f"account:{uuid.uuid4()}",
+            to=to,
+            subject=str(message.subject),
+            body=str(message.body),
+            html_body=html,
+        )
+
+
+def _write(*, platform: Platform | None, key: str, to: str, **content: str) -> OutboxMessage | None:
+    with transaction.atomic(), scopes_disabled():
+        message, created = OutboxMessage.objects.get_or_create(
+            key=key, defaults={"platform": platform, "to": to, **content}
+        )
+        if created:
+            _enqueue_delivery(message)
+    return message if created else None
+
+
+def site_url(platform: Platform | None) -> str:
+    """The absolute base address of a platform, for links in mails."""
+    scheme = getattr(settings, "SITE_SCHEME", "http")
+    if platform is not None:
+        domain = platform.domains.order_by("-is_primary", "pk").first()
+        if domain is not None:
+            return f"{scheme}://{domain.domain}"
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+
+
+def deliver(message_id: int) -> bool:
+    """Send one outbox message unless it was sent already or another worker holds it.
+
+    Returns True when the message is sent (now or before). On a transport error the attempt
+    is counted and a retry is scheduled with exponential backoff."""
+    now = timezone.now()
+    with scopes_disabled():
+        claimed = (
+            OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .exclude(claimed_until__gt=now)
+            .update(claimed_until=now + LEASE)
+        )
+        message = OutboxMessage.objects.filter(pk=message_id).first()
+        if message is None:
+            return False
+        if not claimed:
+            return message.status == OutboxMessage.Status.SENT
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body,
+            from_email=_sender(message.platform),
+            to=[message.to],
+            headers={"Message-ID": f"<{message.key.replace(':', '.')}@crowdmoving>"},
+        )
+        if message.html_body:
+            email.attach_alternative(message.html_body, "text/html")
+        try:
+            email.send()
+        except Exception as error:  # any transport failure is retried
+            return _schedule_retry(message, error)
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.attempts += 1
+        message.claimed_until = None
+        message.save(update_fields=["status", "sent_at", "attempts", "claimed_until"])
+        return True
+
+
+def _schedule_retry(message: OutboxMessage, error: Exception) -> bool:
+    from .tasks import deliver_outbox_message
+
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.claimed_until = None
+    if message.attempts >= settings.CROWDMOVING["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxMessage.Status.FAILED
+        logger.error(
+            "Giving up on outbox message %s after %s attempts", message.pk, message.attempts
+        )
+    else:
+        delay = timedelta(seconds=30 * 2 ** (message.attempts - 1))
+        message.next_attempt_at = timezone.now() + delay
+        deliver_outbox_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+    message.save(
+        update_fields=["attempts", "last_error", "claimed_until", "status", "next_attempt_at"]
+    )
+    return False
+
+
+def _sender(platform: Platform | None) -> str:
+    if platform is None:
+        return settings.DEFAULT_FROM_EMAIL
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    return f"{platform.name} <{address}>"
+
+
+def deliver_due() -> int:
+    """Deliver every pending message that is due; a safety net next to the queued tasks."""
+    now = timezone.now()
+    with scopes_disabled():
+        due = list(
+            OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+            .exclude(next_attempt_at__gt=now)
+            .values_list("pk", flat=True)
+        )
+    return sum(deliver(pk) for pk in due)

@@ -1,0 +1,80 @@
+"""Organisations publish projects; members hold roles that decide what they may do."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from crowdmoving.tenancy.models import Platform
+
+
+class Organisation(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name in addresses"), max_length=60)
+    description = models.TextField(_("about the organisation"), blank=True, max_length=2000)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(platform="platform")
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "slug"], name="organisation_slug_per_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    COORDINATOR = "coordinator", _("Coordinator")
+    EDITOR = "editor", _("Editor")
+
+
+class Membership(models.Model):
+    Role = Role
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(platform="organisation__platform")
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_membership_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+    @property
+    def can_edit_projects(self) -> bool:
+        """Create and edit projects and tasks, change a project's state."""
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def can_see_supporters(self) -> bool:
+        """See who holds which task with contact details, and the waiting lists."""
+        return self.role in (Role.OWNER, Role.COORDINATOR)
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.role == Role.OWNER

@@ -1,0 +1,449 @@
+"""Every write to projects, tasks and commitments. Each action is one transaction that also
+writes the outbox rows for the mails it causes.
+
+Places are taken with one conditional UPDATE (``taken < capacity``) and the row count decides;
+a partial unique constraint keeps one live commitment per person and task, and a check
+constraint keeps ``taken <= capacity``. Nothing here reads, checks and then writes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from crowdmoving.accounts.models import User
+from crowdmoving.core.text import render_markdown
+from crowdmoving.organisations.models import Organisation
+
+from . import notify
+from .errors import (
+    HoldExpired,
+    PeopleAffected,
+    TaskFull,
+    TaskNotOpen,
+    TaskRemoved,
+    TooManyAttempts,
+    WrongCode,
+)
+from .models import Commitment, Project, Task, new_secret
+
+Status = Commitment.Status
+HOLD_SALT = "crowdmoving.hold"
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+PROJECT_FIELDS = ("title", "story", "cover", "place", "starts_on", "ends_on")
+
+
+def create_project(organisation: Organisation, author: User, data: dict[str, Any]) -> Project:
+    """A new draft project of ``organisation``; ``data`` holds cleaned PROJECT_FIELDS."""
+    project = Project(organisation=organisation, created_by=author)
+    return update_project(project, data)
+
+
+def update_project(project: Project, data: dict[str, Any]) -> Project:
+    """Write cleaned project fields; the story's safe HTML is rendered once here."""
+    for field in PROJECT_FIELDS:
+        if field in data:
+            setattr(project, field, data[field])
+    project.story_html = render_markdown(project.story)
+    project.save()
+    return project
+
+
+def change_status(project: Project, status: str) -> Project:
+    project.status = Project.Status(status)
+    project.save(update_fields=["status", "updated_at"])
+    return project
+
+
+def regenerate_secret(project: Project) -> Project:
+    """A new inner-circle link; the old one stops working at once."""
+    project.secret = new_secret()
+    project.save(update_fields=["secret", "updated_at"])
+    return project
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+TASK_FIELDS = (
+    "title", "description", "timing", "starts_at", "ends_at", "day", "location", "capacity",
+    "skills",
+)  # fmt: skip
+
+
+def add_task(project: Project, data: dict[str, Any]) -> Task:
+    with transaction.atomic():
+        last = Task.objects.filter(project=project).aggregate(m=Max("position"))["m"]
+        task = Task(project=project, position=(last or 0) + 1)
+        for field in TASK_FIELDS:
+            setattr(task, field, data.get(field, getattr(task, field)))
+        task.save()
+        return task
+
+
+def people_beyond(task: Task, capacity: int) -> list[Commitment]:
+    """Those who would lose their place if ``task`` had only ``capacity`` places: the latest
+    to join go first."""
+    holders = list(
+        Commitment.objects.filter(task=task, status__in=Commitment.HOLDING_A_PLACE)
+        .select_related("user")
+        .order_by("-joined_at", "-pk")
+    )
+    return holders[: max(len(holders) - capacity, 0)]
+
+
+def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) -> Task:
+    """Write cleaned task fields. Shrinking below the places taken raises PeopleAffected unless
+    ``confirmed``; then the latest to join move back to the head of the waiting list and are
+    told by email. More places move people up from the waiting list."""
+    with transaction.atomic():
+        current = Task.objects.select_for_update().get(pk=task.pk)
+        if current.removed_at is not None:
+            raise TaskRemoved
+        capacity = int(data.get("capacity", current.capacity))
+        affected = people_beyond(current, capacity)
+        if affected and not confirmed:
+            raise PeopleAffected(affected)
+        for field in TASK_FIELDS:
+            if field in data:
+                setattr(current, field, data[field])
+        stamp = secrets.token_hex(4)
+        for commitment in affected:
+            # Back to the waiting list, keeping their original place in the queue.
+            Commitment.objects.filter(pk=commitment.pk, status=commitment.status).update(
+                status=Status.WAITING, changed_at=timezone.now()
+            )
+            notify.supporter_task_changed(commitment, "shrunk", stamp)
+        current.taken = Task.objects.filter(pk=current.pk).values_list(
+            "taken", flat=True
+        ).get() - len(affected)
+        current.save()
+        promote_from_waitlist(current)
+        current.refresh_from_db()
+        return current
+
+
+def remove_task(task: Task) -> list[Commitment]:
+    """Remove ``task`` from its project; everybody who held it or waited is told by email.
+    The rows stay (marked removed) so that history and figures remain true."""
+    with transaction.atomic():
+        rows = Task.objects.filter(pk=task.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), taken=0
+        )
+        if not rows:
+            return []
+        live = list(
+            Commitment.objects.filter(task=task, status__in=Commitment.LIVE).select_related(
+                "user", "task__project__organisation__platform"
+            )
+        )
+        Commitment.objects.filter(pk__in=[c.pk for c in live]).update(
+            status=Status.RELEASED, changed_at=timezone.now()
+        )
+        for commitment in live:
+            notify.supporter_task_changed(commitment, "removed", "")
+        return live
+
+
+def move_task(task: Task, direction: str) -> None:
+    """Swap ``task`` with its neighbour above ('up') or below ('down')."""
+    with transaction.atomic():
+        siblings = list(
+            Task.objects.select_for_update()
+            .filter(project_id=task.project_id, removed_at__isnull=True)
+            .order_by("position", "pk")
+        )
+        index = next(i for i, t in enumerate(siblings) if t.pk == task.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(siblings):
+            return
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            if sibling.position != position:
+                Task.objects.filter(pk=sibling.pk).update(position=position)
+
+
+# --- taking places --------------------------------------------------------------------------
+
+
+def _claim_place(task_id: int) -> bool:
+    """Take one place with a single conditional UPDATE; True when a place was free."""
+    return bool(
+        Task.objects.filter(pk=task_id, taken__lt=F("capacity"), removed_at__isnull=True).update(
+            taken=F("taken") + 1
+        )
+    )
+
+
+def _free_place(task_id: int) -> None:
+    Task.objects.filter(pk=task_id, taken__gt=0).update(taken=F("taken") - 1)
+
+
+def _live_commitment(task: Task, user: User) -> Commitment | None:
+    return Commitment.objects.filter(task=task, user=user, status__in=Commitment.LIVE).first()
+
+
+def _check_open(task: Task) -> Task:
+    fresh = Task.objects.select_related("project__organisation__platform").get(pk=task.pk)
+    if fresh.removed_at is not None:
+        raise TaskRemoved
+    if not fresh.project.is_open_for_takeover:
+        raise TaskNotOpen
+    return fresh
+
+
+def _idempotent(action):  # type: ignore[no-untyped-def]
+    """A concurrent duplicate (double click, retry) of the same person's request answers with
+    the commitment that won, instead of an error."""
+
+    def wrapper(task: Task, user: User, *args: Any, **kwargs: Any) -> Commitment:
+        try:
+            with transaction.atomic():
+                return action(task, user, *args, **kwargs)
+        except IntegrityError:
+            existing = _live_commitment(task, user)
+            if existing is None:
+                raise
+            return existing
+
+    wrapper.__doc__ = action.__doc__
+    wrapper.__name__ = action.__name__
+    return wrapper
+
+
+@_idempotent
+def take_task(task: Task, user: User) -> Commitment:
+    """Give ``user`` a place on ``task``, or raise TaskFull / TaskNotOpen / TaskRemoved.
+
+    Repeating the call returns the same commitment (also when the person waits or holds)."""
+    existing = _live_commitment(task, user)
+    if existing is not None:
+        return existing
+    task = _check_open(task)
+    if not _claim_place(task.pk):
+        if not (release_expired_holds(task) and _claim_place(task.pk)):
+            raise TaskFull
+    commitment = Commitment.objects.create(task=task, user=user, status=Status.ACTIVE)
+    notify.supporter_confirmed(commitment)
+    notify.organisers_of_change(commitment, "taken")
+    return commitment
+
+
+@_idempotent
+def join_waitlist(task: Task, user: User) -> Commitment:
+    """Put ``user`` on the ordered waiting list of ``task`` (or give a place if one is free)."""
+    existing = _live_commitment(task, user)
+    if existing is not None:
+        return existing
+    task = _check_open(task)
+    if _claim_place(task.pk):
+        commitment = Commitment.objects.create(task=task, user=user, status=Status.ACTIVE)
+        notify.supporter_confirmed(commitment)
+        notify.organisers_of_change(commitment, "taken")
+        return commitment
+    commitment = Commitment.objects.create(task=task, user=user, status=Status.WAITING)
+    # A place may have freed between the failed claim and the insert: move up at once.
+    promote_from_waitlist(task)
+    commitment.refresh_from_db()
+    return commitment
+
+
+@dataclass
+class Hold:
+    commitment: Commitment
+    code: str
+    token: str
+
+
+def hold_task(task: Task, *, name: str, email: str) -> Hold:
+    """Hold a place for a visitor without an account until they confirm by email.
+
+    The person's account is created silently (no password) if there is none. The place is
+    held for HOLD_MINUTES; the worker releases it afterwards."""
+    email = User.objects.normalize_email(email).strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, name=name.strip())
+    code = f"{secrets.randbelow(10**6):06d}"
+    commitment = _hold(task, user, code)
+    token = signing.dumps({"c": commitment.pk}, salt=HOLD_SALT)
+    if commitment.status == Status.HELD:
+        with transaction.atomic():
+            Commitment.objects.filter(pk=commitment.pk).update(
+                code_hash=_code_hash(commitment.pk, code)
+            )
+            notify.supporter_hold(commitment, code, reverse("projects:confirm", args=[token]))
+    return Hold(commitment=commitment, code=code, token=token)
+
+
+@_idempotent
+def _hold(task: Task, user: User, code: str) -> Commitment:
+    existing = _live_commitment(task, user)
+    if existing is not None:
+        return existing
+    task = _check_open(task)
+    if not _claim_place(task.pk):
+        if not (release_expired_holds(task) and _claim_place(task.pk)):
+            raise TaskFull
+    expires = timezone.now() + timedelta(minutes=settings.CROWDMOVING["HOLD_MINUTES"])
+    commitment = Commitment.objects.create(
+        task=task, user=user, status=Status.HELD, hold_expires_at=expires
+    )
+    from .tasks import release_hold
+
+    release_hold.using(run_after=expires).enqueue(commitment.pk)
+    return commitment
+
+
+def _code_hash(commitment_id: int, code: str) -> str:
+    return salted_hmac(HOLD_SALT, f"{commitment_id}:{code}").hexdigest()
+
+
+def commitment_from_token(token: str) -> Commitment | None:
+    try:
+        data = signing.loads(token, salt=HOLD_SALT, max_age=timedelta(days=2))
+    except signing.BadSignature:
+        return None
+    return (
+        Commitment.objects.filter(pk=data.get("c")).select_related("task__project", "user").first()
+    )
+
+
+def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitment:
+    """Turn a held place into a taken one. With ``code`` (typed by the visitor) the code is
+    checked, at most CONFIRMATION_CODE_ATTEMPTS times; the emailed link needs no code.
+
+    Confirming twice is harmless. After the hold expired the place is taken afresh if one is
+    free, else HoldExpired is raised."""
+    if code is not None:
+        _check_code(commitment, code)
+    with transaction.atomic():
+        confirmed = Commitment.objects.filter(
+            pk=commitment.pk, status=Status.HELD, hold_expires_at__gt=timezone.now()
+        ).update(
+            status=Status.ACTIVE, hold_expires_at=None, code_hash="", changed_at=timezone.now()
+        )
+        commitment.refresh_from_db()
+        _verify_email(commitment.user)
+        if confirmed:
+            notify.supporter_confirmed(commitment)
+            notify.organisers_of_change(commitment, "taken")
+            return commitment
+    if commitment.status in (Status.ACTIVE, Status.WAITING):
+        return commitment
+    release_expired_hold(commitment.pk)
+    try:
+        return take_task(commitment.task, commitment.user)
+    except TaskFull as error:
+        raise HoldExpired from error
+
+
+def _check_code(commitment: Commitment, code: str) -> None:
+    limit = settings.CROWDMOVING["CONFIRMATION_CODE_ATTEMPTS"]
+    counted = Commitment.objects.filter(pk=commitment.pk, code_attempts__lt=limit).update(
+        code_attempts=F("code_attempts") + 1
+    )
+    if not counted:
+        raise TooManyAttempts
+    if commitment.status != Status.HELD:
+        return  # already confirmed or expired: confirm_hold decides
+    if not constant_time_compare(commitment.code_hash, _code_hash(commitment.pk, code.strip())):
+        raise WrongCode
+
+
+def _verify_email(user: User) -> None:
+    """Confirming a held place proves the address: allauth treats it as verified."""
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if not address.verified:
+        EmailAddress.objects.filter(pk=address.pk).update(verified=True)
+
+
+def release_expired_hold(commitment_id: int) -> bool:
+    """Free the place of a hold that was not confirmed in time; True if one was freed."""
+    with transaction.atomic():
+        commitment = Commitment.objects.filter(pk=commitment_id).select_related("task").first()
+        if commitment is None:
+            return False
+        expired = Commitment.objects.filter(
+            pk=commitment_id, status=Status.HELD, hold_expires_at__lte=timezone.now()
+        ).update(status=Status.EXPIRED, changed_at=timezone.now())
+        if expired:
+            _free_place(commitment.task_id)
+            promote_from_waitlist(commitment.task)
+        return bool(expired)
+
+
+def release_expired_holds(task: Task) -> int:
+    """Release every expired hold of ``task`` (when the worker is late); returns how many."""
+    expired = Commitment.objects.filter(
+        task=task, status=Status.HELD, hold_expires_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    return sum(release_expired_hold(pk) for pk in list(expired))
+
+
+# --- stepping back and moving up ------------------------------------------------------------
+
+
+def withdraw(commitment: Commitment) -> Commitment:
+    """Step back from a task or leave its waiting list. The freed place goes to the first
+    person waiting, who is told by email; the organisers are told. Repeating is harmless."""
+    with transaction.atomic():
+        current = Commitment.objects.select_related("task__project", "user").get(pk=commitment.pk)
+        if current.status not in Commitment.LIVE:
+            return current
+        was = current.status
+        changed = Commitment.objects.filter(pk=current.pk, status=was).update(
+            status=Status.WITHDRAWN, changed_at=timezone.now()
+        )
+        if not changed:  # a concurrent change won; look again
+            return withdraw(current)
+        current.refresh_from_db()
+        if was in Commitment.HOLDING_A_PLACE:
+            _free_place(current.task_id)
+            promote_from_waitlist(current.task)
+            if was == Status.ACTIVE:
+                notify.organisers_of_change(current, "withdrawn")
+        return current
+
+
+def promote_from_waitlist(task: Task) -> list[Commitment]:
+    """Give free places of ``task`` to the people waiting longest, each told by email.
+
+    Each place is claimed by the same conditional UPDATE as a take-over, then handed to the
+    first waiting person whose row can still be switched from waiting to active."""
+    promoted: list[Commitment] = []
+    queue = Commitment.objects.filter(task_id=task.pk, status=Status.WAITING)
+    with transaction.atomic():
+        while queue.exists() and _claim_place(task.pk):
+            winner = None
+            for candidate in queue.order_by("joined_at", "pk"):
+                if Commitment.objects.filter(pk=candidate.pk, status=Status.WAITING).update(
+                    status=Status.ACTIVE, changed_at=timezone.now()
+                ):
+                    winner = candidate
+                    break
+            if winner is None:
+                _free_place(task.pk)
+                break
+            winner.refresh_from_db()
+            notify.supporter_promoted(winner)
+            notify.organisers_of_change(winner, "taken")
+            promoted.append(winner)
+    return promoted

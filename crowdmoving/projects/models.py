@@ -1,0 +1,185 @@
+"""Projects told as stories, their concrete tasks, and people's commitments to them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from crowdmoving.organisations.models import Organisation
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        INNER_CIRCLE = "inner_circle", _("Inner circle")
+        PUBLIC = "public", _("Public")
+        CLOSED = "closed", _("Closed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    story = models.TextField(
+        _("story"),
+        max_length=20000,
+        blank=True,
+        help_text=_(
+            "Who are you, what do you want to do, what changes when it is done, and what can "
+            "people contribute? Markdown: **bold**, *italic*, lists, links."
+        ),
+    )
+    story_html = models.TextField(editable=False, blank=True)
+    cover = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    secret = models.CharField(max_length=40, default=new_secret, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(platform="organisation__platform")
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="project_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_open_for_takeover(self) -> bool:
+        return self.status in (self.Status.INNER_CIRCLE, self.Status.PUBLIC)
+
+
+class Task(models.Model):
+    class Timing(models.TextChoices):
+        SCHEDULED = "scheduled", _("On a date, from - to")
+        DAY = "day", _("A whole day")
+        FLEXIBLE = "flexible", _("Flexible, whenever it suits")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    timing = models.CharField(
+        _("when"), max_length=12, choices=Timing.choices, default=Timing.FLEXIBLE
+    )
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    day = models.DateField(_("day"), null=True, blank=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("people needed"), default=1)
+    taken = models.PositiveIntegerField(default=0, editable=False)
+    skills = models.CharField(_("helpful skills"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0, editable=False)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(platform="project__organisation__platform")
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="task_needs_someone"),
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("capacity")), name="task_never_overbooked"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="task_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.taken >= self.capacity
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+    @property
+    def sort_start(self):  # type: ignore[no-untyped-def]
+        return self.starts_at.date() if self.starts_at else self.day
+
+
+class Commitment(models.Model):
+    """A person's take-over of a task, a place held until email confirmation, or a waiting place."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held until confirmed")
+        ACTIVE = "active", _("Taken")
+        WAITING = "waiting", _("On the waiting list")
+        WITHDRAWN = "withdrawn", _("Stepped back")
+        EXPIRED = "expired", _("Not confirmed in time")
+        RELEASED = "released", _("Released by the organiser")
+        COMPLETED = "completed", _("Completed")
+
+    LIVE = (Status.HELD, Status.ACTIVE, Status.WAITING)
+    HOLDING_A_PLACE = (Status.HELD, Status.ACTIVE)
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="commitments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedManager(platform="task__project__organisation__platform")
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "user"],
+                condition=models.Q(status__in=["held", "active", "waiting"]),
+                name="one_live_commitment_per_person_and_task",
+            )
+        ]
+        indexes = [models.Index(fields=["task", "status", "joined_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} -> {self.task} ({self.status})"

@@ -1,0 +1,26 @@
+"""The organisers' side: organisations, projects, tasks and the project dashboard."""
+
+from django.urls import path
+
+from crowdmoving.organisations import views as organisation_views
+
+from . import views_manage as views
+
+app_name = "manage"
+
+project = "projects/<int:pk>"
+
+urlpatterns = [
+    path("", organisation_views.index, name="index"),
+    path("organisations/new/", organisation_views.create, name="organisation_create"),
+    path("o/<slug:slug>/", organisation_views.detail, name="organisation"),
+    path("o/<slug:slug>/projects/new/", views.project_create, name="project_create"),
+    path(f"{project}/", views.dashboard, name="project"),
+    path(f"{project}/edit/", views.project_edit, name="project_edit"),
+    path(f"{project}/status/", views.project_status, name="project_status"),
+    path(f"{project}/secret/", views.project_secret, name="project_secret"),
+    path(f"{project}/tasks/new/", views.task_create, name="task_create"),
+    path(f"{project}/tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
+    path(f"{project}/tasks/<int:task_id>/remove/", views.task_remove, name="task_remove"),
+    path(f"{project}/tasks/<int:task_id>/move/", views.task_move, name="task_move"),
+]
