@@ -138,3 +138,79 @@ def outbox():  # type: ignore[no-untyped-def]
         return mail.outbox
 
     return _deliver
+
+
+# --- browser tests (Playwright driving the system Chromium) --------------------------------
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def chromium_path() -> str | None:
+    import os
+    import shutil
+
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    return next((p for p in map(shutil.which, CHROMIUM_CANDIDATES) if p), None)
+
+
+def pytest_report_header(config) -> str:  # type: ignore[no-untyped-def]
+    path = chromium_path()
+    if path:
+        return f"browser tests: Chromium at {path}"
+    return (
+        "browser tests: SKIPPED, no Chromium found. Enable them with "
+        "`sudo apt-get install chromium` (or set CHROMIUM_PATH)."
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    if chromium_path():
+        return
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if os.environ.get("CROWDMOVING_REQUIRE_BROWSER") == "1" and browser_items:
+        raise pytest.UsageError(
+            "CROWDMOVING_REQUIRE_BROWSER=1 but no Chromium was found (install Debian's chromium)."
+        )
+    skip = pytest.mark.skip(reason="no Chromium found: `apt-get install chromium` enables them")
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A fresh browser context on the live server's default platform (localhost), in German."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

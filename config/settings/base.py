@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
@@ -38,9 +40,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "crowdmoving.tenancy.middleware.PlatformMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "crowdmoving.tenancy.middleware.PlatformLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,7 +81,7 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production and CI), else the embedded SQLite file."""
     config = dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{default_sqlite}"),
@@ -87,7 +90,7 @@ def database_from_env(default_sqlite: Path) -> dict:
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
@@ -136,6 +139,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files are served by WhiteNoise (compressed, cache-busted in production); in development
+# and tests straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -11,3 +11,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that the concurrency tests' threads really share one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 ACCOUNT_RATE_LIMITS = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -41,9 +41,9 @@ def reencode_image(upload: UploadedFile, *, prefix: str) -> ContentFile:
         raise ValidationError(
             _("Please upload a JPEG, PNG or WebP image."), code="unsupported_format"
         )
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    rgb: Image.Image = ImageOps.exif_transpose(image).convert("RGB")
     side = settings.CROWDMOVING["COVER_MAX_SIDE"]
-    image.thumbnail((side, side))
+    rgb.thumbnail((side, side))
     out = BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)
+    rgb.save(out, format="JPEG", quality=85, optimize=True)
     return ContentFile(out.getvalue(), name=f"{prefix}-{secrets.token_hex(12)}.jpg")

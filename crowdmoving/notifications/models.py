@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -33,7 +35,7 @@ class OutboxMessage(models.Model):
 
     # Mail of the platform-less account flows (allauth) has platform NULL; the worker reads
     # across platforms with scopes disabled.
-    objects = ScopedManager(platform="platform")
+    objects: ClassVar[models.Manager[OutboxMessage]] = ScopedManager(platform="platform")
 
     class Meta:
         verbose_name = _("outgoing email")

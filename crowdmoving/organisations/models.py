@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(platform="platform")
+    objects: ClassVar[models.Manager[Organisation]] = ScopedManager(platform="platform")
 
     class Meta:
         verbose_name = _("organisation")
@@ -51,7 +53,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(platform="organisation__platform")
+    objects: ClassVar[models.Manager[Membership]] = ScopedManager(platform="organisation__platform")
 
     class Meta:
         verbose_name = _("membership")

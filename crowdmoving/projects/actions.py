@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -39,6 +39,21 @@ from .models import Commitment, Project, Task, new_secret
 
 Status = Commitment.Status
 HOLD_SALT = "crowdmoving.hold"
+
+
+def _tasks() -> QuerySet[Task]:
+    """Tasks for conditional UPDATEs by primary key, straight on the table.
+
+    Through the scoped manager the platform filter joins other tables, and Django then writes
+    ``UPDATE ... WHERE id IN (SELECT ... taken < capacity)``. On PostgreSQL an UPDATE that waited
+    for a concurrent one re-checks only ``id IN (...)``, not the subquery: every waiting
+    take-over passed the condition. The rows were found through the platform scope before."""
+    return Task._base_manager.all()
+
+
+def _commitments() -> QuerySet[Commitment]:
+    """Commitments for conditional UPDATEs by primary key; see _tasks()."""
+    return Commitment._base_manager.all()
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -124,7 +139,7 @@ def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) ->
         stamp = secrets.token_hex(4)
         for commitment in affected:
             # Back to the waiting list, keeping their original place in the queue.
-            Commitment.objects.filter(pk=commitment.pk, status=commitment.status).update(
+            _commitments().filter(pk=commitment.pk, status=commitment.status).update(
                 status=Status.WAITING, changed_at=timezone.now()
             )
             notify.supporter_task_changed(commitment, "shrunk", stamp)
@@ -141,8 +156,10 @@ def remove_task(task: Task) -> list[Commitment]:
     """Remove ``task`` from its project; everybody who held it or waited is told by email.
     The rows stay (marked removed) so that history and figures remain true."""
     with transaction.atomic():
-        rows = Task.objects.filter(pk=task.pk, removed_at__isnull=True).update(
-            removed_at=timezone.now(), taken=0
+        rows = (
+            _tasks()
+            .filter(pk=task.pk, removed_at__isnull=True)
+            .update(removed_at=timezone.now(), taken=0)
         )
         if not rows:
             return []
@@ -151,7 +168,7 @@ def remove_task(task: Task) -> list[Commitment]:
                 "user", "task__project__organisation__platform"
             )
         )
-        Commitment.objects.filter(pk__in=[c.pk for c in live]).update(
+        _commitments().filter(pk__in=[c.pk for c in live]).update(
             status=Status.RELEASED, changed_at=timezone.now()
         )
         for commitment in live:
@@ -183,14 +200,14 @@ def move_task(task: Task, direction: str) -> None:
 def _claim_place(task_id: int) -> bool:
     """Take one place with a single conditional UPDATE; True when a place was free."""
     return bool(
-        Task.objects.filter(pk=task_id, taken__lt=F("capacity"), removed_at__isnull=True).update(
-            taken=F("taken") + 1
-        )
+        _tasks()
+        .filter(pk=task_id, taken__lt=F("capacity"), removed_at__isnull=True)
+        .update(taken=F("taken") + 1)
     )
 
 
 def _free_place(task_id: int) -> None:
-    Task.objects.filter(pk=task_id, taken__gt=0).update(taken=F("taken") - 1)
+    _tasks().filter(pk=task_id, taken__gt=0).update(taken=F("taken") - 1)
 
 
 def _live_commitment(task: Task, user: User) -> Commitment | None:
@@ -280,19 +297,23 @@ def hold_task(task: Task, *, name: str, email: str) -> Hold:
         if user is None:
             user = User.objects.create_user(email=email, name=name.strip())
     code = f"{secrets.randbelow(10**6):06d}"
-    commitment = _hold(task, user, code)
-    token = signing.dumps({"c": commitment.pk}, salt=HOLD_SALT)
+    commitment = _hold(task, user)
+    code_hash = _code_hash(commitment.pk, code)
+    token = signing.dumps({"c": commitment.pk, "h": code_hash[:16]}, salt=HOLD_SALT)
     if commitment.status == Status.HELD:
+        # Asking again (another browser, a lost mail) sends a fresh code; only the newest
+        # mail's code and link are valid.
         with transaction.atomic():
-            Commitment.objects.filter(pk=commitment.pk).update(
-                code_hash=_code_hash(commitment.pk, code)
+            Commitment.objects.filter(pk=commitment.pk).update(code_hash=code_hash, code_attempts=0)
+            commitment.code_hash, commitment.code_attempts = code_hash, 0
+            notify.supporter_hold(
+                commitment, code, reverse("projects:confirm", args=[token]), code_hash[:12]
             )
-            notify.supporter_hold(commitment, code, reverse("projects:confirm", args=[token]))
     return Hold(commitment=commitment, code=code, token=token)
 
 
 @_idempotent
-def _hold(task: Task, user: User, code: str) -> Commitment:
+def _hold(task: Task, user: User) -> Commitment:
     existing = _live_commitment(task, user)
     if existing is not None:
         return existing
@@ -314,14 +335,20 @@ def _code_hash(commitment_id: int, code: str) -> str:
     return salted_hmac(HOLD_SALT, f"{commitment_id}:{code}").hexdigest()
 
 
-def commitment_from_token(token: str) -> Commitment | None:
+def commitment_from_token(token: str) -> tuple[Commitment | None, bool]:
+    """The commitment an emailed link is for, and whether the link is still current: a link
+    stops being current once its place is confirmed or a newer code was mailed, so that it
+    signs nobody in twice."""
     try:
         data = signing.loads(token, salt=HOLD_SALT, max_age=timedelta(days=2))
     except signing.BadSignature:
-        return None
-    return (
+        return None, False
+    commitment = (
         Commitment.objects.filter(pk=data.get("c")).select_related("task__project", "user").first()
     )
+    if commitment is None or not commitment.code_hash:
+        return commitment, False
+    return commitment, constant_time_compare(commitment.code_hash[:16], str(data.get("h", "")))
 
 
 def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitment:
@@ -333,10 +360,12 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
     if code is not None:
         _check_code(commitment, code)
     with transaction.atomic():
-        confirmed = Commitment.objects.filter(
-            pk=commitment.pk, status=Status.HELD, hold_expires_at__gt=timezone.now()
-        ).update(
-            status=Status.ACTIVE, hold_expires_at=None, code_hash="", changed_at=timezone.now()
+        confirmed = (
+            _commitments()
+            .filter(pk=commitment.pk, status=Status.HELD, hold_expires_at__gt=timezone.now())
+            .update(
+                status=Status.ACTIVE, hold_expires_at=None, code_hash="", changed_at=timezone.now()
+            )
         )
         commitment.refresh_from_db()
         _verify_email(commitment.user)
@@ -355,14 +384,16 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
 
 def _check_code(commitment: Commitment, code: str) -> None:
     limit = settings.CROWDMOVING["CONFIRMATION_CODE_ATTEMPTS"]
-    counted = Commitment.objects.filter(pk=commitment.pk, code_attempts__lt=limit).update(
-        code_attempts=F("code_attempts") + 1
+    counted = (
+        _commitments()
+        .filter(pk=commitment.pk, code_attempts__lt=limit)
+        .update(code_attempts=F("code_attempts") + 1)
     )
     if not counted:
         raise TooManyAttempts
-    if commitment.status != Status.HELD:
-        return  # already confirmed or expired: confirm_hold decides
-    if not constant_time_compare(commitment.code_hash, _code_hash(commitment.pk, code.strip())):
+    # Read afresh (the caller's copy may predate a newer code); emptied once confirmed.
+    expected = Commitment.objects.filter(pk=commitment.pk).values_list("code_hash", flat=True).get()
+    if not expected or not constant_time_compare(expected, _code_hash(commitment.pk, code.strip())):
         raise WrongCode
 
 
@@ -381,9 +412,11 @@ def release_expired_hold(commitment_id: int) -> bool:
         commitment = Commitment.objects.filter(pk=commitment_id).select_related("task").first()
         if commitment is None:
             return False
-        expired = Commitment.objects.filter(
-            pk=commitment_id, status=Status.HELD, hold_expires_at__lte=timezone.now()
-        ).update(status=Status.EXPIRED, changed_at=timezone.now())
+        expired = (
+            _commitments()
+            .filter(pk=commitment_id, status=Status.HELD, hold_expires_at__lte=timezone.now())
+            .update(status=Status.EXPIRED, changed_at=timezone.now())
+        )
         if expired:
             _free_place(commitment.task_id)
             promote_from_waitlist(commitment.task)
@@ -409,8 +442,10 @@ def withdraw(commitment: Commitment) -> Commitment:
         if current.status not in Commitment.LIVE:
             return current
         was = current.status
-        changed = Commitment.objects.filter(pk=current.pk, status=was).update(
-            status=Status.WITHDRAWN, changed_at=timezone.now()
+        changed = (
+            _commitments()
+            .filter(pk=current.pk, status=was)
+            .update(status=Status.WITHDRAWN, changed_at=timezone.now())
         )
         if not changed:  # a concurrent change won; look again
             return withdraw(current)
@@ -434,8 +469,10 @@ def promote_from_waitlist(task: Task) -> list[Commitment]:
         while queue.exists() and _claim_place(task.pk):
             winner = None
             for candidate in queue.order_by("joined_at", "pk"):
-                if Commitment.objects.filter(pk=candidate.pk, status=Status.WAITING).update(
-                    status=Status.ACTIVE, changed_at=timezone.now()
+                if (
+                    _commitments()
+                    .filter(pk=candidate.pk, status=Status.WAITING)
+                    .update(status=Status.ACTIVE, changed_at=timezone.now())
                 ):
                     winner = candidate
                     break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -52,7 +53,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(platform="organisation__platform")
+    objects: ClassVar[models.Manager[Project]] = ScopedManager(platform="organisation__platform")
 
     class Meta:
         verbose_name = _("project")
@@ -101,7 +102,9 @@ class Task(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(platform="project__organisation__platform")
+    objects: ClassVar[models.Manager[Task]] = ScopedManager(
+        platform="project__organisation__platform"
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -166,7 +169,9 @@ class Commitment(models.Model):
     code_hash = models.CharField(max_length=128, blank=True)
     code_attempts = models.PositiveSmallIntegerField(default=0)
 
-    objects = ScopedManager(platform="task__project__organisation__platform")
+    objects: ClassVar[models.Manager[Commitment]] = ScopedManager(
+        platform="task__project__organisation__platform"
+    )
 
     class Meta:
         verbose_name = _("commitment")

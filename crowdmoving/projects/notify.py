@@ -58,11 +58,11 @@ def supporter_confirmed(commitment: Commitment) -> None:
     _send(commitment.user, "supporter_confirmed", f"confirmed:{commitment.pk}", commitment.task)
 
 
-def supporter_hold(commitment: Commitment, code: str, confirm_path: str) -> None:
+def supporter_hold(commitment: Commitment, code: str, confirm_path: str, stamp: str) -> None:
     _send(
         commitment.user,
         "supporter_hold",
-        f"hold:{commitment.pk}",
+        f"hold:{commitment.pk}:{stamp}",
         commitment.task,
         code=code,
         confirm_path=confirm_path,

@@ -1,37 +1,259 @@
-from django.http import HttpResponse
+"""The organisers' side of a project: create and edit it, its tasks, and the dashboard.
+
+Every view loads the project through the platform-scoped manager and then checks the
+signed-in person's membership of its organisation; anything else is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from crowdmoving.organisations.models import Membership
+from crowdmoving.organisations.permissions import (
+    access_membership,
+    access_organisation,
+    can_edit_projects,
+)
+
+from . import actions
+from .errors import PeopleAffected, TaskRemoved
+from .forms import ProjectForm, TaskForm
+from .models import Commitment, Project, Task
+from .selectors import manage_dashboard_tasks
+
+# The order in which a project usually moves, shown as the dashboard's state controls.
+STATES = [
+    Project.Status.DRAFT,
+    Project.Status.INNER_CIRCLE,
+    Project.Status.PUBLIC,
+    Project.Status.CLOSED,
+]
 
 
-def project_create(request, *a, **k):
-    return HttpResponse("WIP")
+def _access_project(
+    request: HttpRequest, pk: int, need: Callable[[Membership], bool] | None = None
+) -> tuple[Project, Membership]:
+    project: Project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
+    membership = access_membership(request, project.organisation, need)
+    return project, membership
 
 
-def dashboard(request, *a, **k):
-    return HttpResponse("WIP")
+def _access_task(project: Project, task_id: int) -> Task:
+    return get_object_or_404(
+        Task.objects.filter(project=project, removed_at__isnull=True), pk=task_id
+    )
 
 
-def project_edit(request, *a, **k):
-    return HttpResponse("WIP")
+def _to_dashboard(project: Project) -> HttpResponse:
+    return redirect("manage:project", pk=project.pk)
 
 
-def project_status(request, *a, **k):
-    return HttpResponse("WIP")
+# --- projects -------------------------------------------------------------------------------
 
 
-def project_secret(request, *a, **k):
-    return HttpResponse("WIP")
+@login_required
+def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = access_organisation(request, slug, can_edit_projects)
+    organisation = membership.organisation
+    form = ProjectForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        project = actions.create_project(
+            organisation,
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data,
+        )
+        messages.success(
+            request,
+            _("The project is saved as a draft. Now add the tasks people can take."),
+        )
+        return _to_dashboard(project)
+    return render(
+        request,
+        "projects/manage/project_form.html",
+        {"form": form, "organisation": organisation, "project": None},
+    )
 
 
-def task_create(request, *a, **k):
-    return HttpResponse("WIP")
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    title = project.title  # the form writes into the instance even when it is invalid
+    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        actions.update_project(project, form.cleaned_data)
+        messages.success(request, _("The project is saved."))
+        return _to_dashboard(project)
+    return render(
+        request,
+        "projects/manage/project_form.html",
+        {
+            "form": form,
+            "organisation": project.organisation,
+            "project": project,
+            "project_title": title,
+        },
+    )
 
 
-def task_edit(request, *a, **k):
-    return HttpResponse("WIP")
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    project, membership = _access_project(request, pk)
+    tasks = manage_dashboard_tasks(project, with_supporters=membership.can_see_supporters)
+    places = sum(t.capacity for t in tasks)
+    taken = sum(t.taken for t in tasks)
+    secret_url = request.build_absolute_uri(
+        reverse("projects:secret_link", args=[project.pk, project.secret])
+    )
+    return render(
+        request,
+        "projects/manage/dashboard.html",
+        {
+            "project": project,
+            "membership": membership,
+            "tasks": tasks,
+            "places": places,
+            "taken": taken,
+            "percent": round(100 * taken / places) if places else 0,
+            "states": STATES,
+            "secret_url": secret_url,
+            "HELD": Commitment.Status.HELD,
+        },
+    )
 
 
-def task_remove(request, *a, **k):
-    return HttpResponse("WIP")
+@require_POST
+@login_required
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    status = request.POST.get("status", "")
+    if status not in Project.Status.values:
+        messages.error(request, _("This state does not exist. Please choose one of the buttons."))
+        return _to_dashboard(project)
+    actions.change_status(project, status)
+    messages.success(
+        request,
+        _("The project is now: %(status)s.") % {"status": project.get_status_display()},
+    )
+    return _to_dashboard(project)
 
 
-def task_move(request, *a, **k):
-    return HttpResponse("WIP")
+@require_POST
+@login_required
+def project_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    actions.regenerate_secret(project)
+    messages.success(request, _("There is a new inner-circle link. The old link no longer works."))
+    return _to_dashboard(project)
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        task = actions.add_task(project, form.cleaned_data)
+        messages.success(request, _("The task “%(title)s” is added.") % {"title": task.title})
+        return _to_dashboard(project)
+    return render(
+        request, "projects/manage/task_form.html", {"form": form, "project": project, "task": None}
+    )
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    task = _access_task(project, task_id)
+    title = task.title
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_task(
+                task, form.cleaned_data, confirmed=request.POST.get("confirmed") == "1"
+            )
+        except PeopleAffected as change:
+            # Show who would lose their place; "confirm" re-posts the same data.
+            repost = [
+                (key, value)
+                for key in request.POST
+                if key not in ("csrfmiddlewaretoken", "confirmed")
+                for value in request.POST.getlist(key)
+            ]
+            return render(
+                request,
+                "projects/manage/task_shrink_confirm.html",
+                {
+                    "project": project,
+                    "task": task,
+                    "task_title": title,
+                    "affected": change.affected,
+                    "capacity": form.cleaned_data["capacity"],
+                    "repost": repost,
+                },
+            )
+        except TaskRemoved as refusal:
+            messages.error(request, str(refusal.message))
+            return _to_dashboard(project)
+        messages.success(request, _("The task “%(title)s” is saved.") % {"title": task.title})
+        return _to_dashboard(project)
+    return render(
+        request,
+        "projects/manage/task_form.html",
+        {"form": form, "project": project, "task": task, "task_title": title},
+    )
+
+
+@login_required
+def task_remove(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    task = _access_task(project, task_id)
+    if request.method == "POST":
+        told = actions.remove_task(task)
+        messages.success(
+            request,
+            ngettext(
+                "The task “%(title)s” is removed. %(count)d person was told by email.",
+                "The task “%(title)s” is removed. %(count)d people were told by email.",
+                len(told),
+            )
+            % {"title": task.title, "count": len(told)},
+        )
+        return _to_dashboard(project)
+    live = list(
+        Commitment.objects.filter(task=task, status__in=Commitment.LIVE)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+    return render(
+        request,
+        "projects/manage/task_remove_confirm.html",
+        {
+            "project": project,
+            "task": task,
+            "holders": [c for c in live if c.status in Commitment.HOLDING_A_PLACE],
+            "waiting": [c for c in live if c.status == Commitment.Status.WAITING],
+        },
+    )
+
+
+@require_POST
+@login_required
+def task_move(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    task = _access_task(project, task_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, _("Please use the buttons to move a task up or down."))
+        return _to_dashboard(project)
+    actions.move_task(task, direction)
+    return redirect(f"{reverse('manage:project', args=[project.pk])}#task-{task.pk}")

@@ -2,7 +2,13 @@ import pytest
 
 from crowdmoving import factories as f
 from crowdmoving.projects import actions
-from crowdmoving.projects.errors import TaskFull, TaskNotOpen, TaskRemoved
+from crowdmoving.projects.errors import (
+    TaskFull,
+    TaskNotOpen,
+    TaskRemoved,
+    TooManyAttempts,
+    WrongCode,
+)
 from crowdmoving.projects.models import Commitment, Project
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +64,62 @@ def test_stepping_back_moves_the_first_waiting_person_up(task, volunteer, outbox
     assert second_waiting.status == Commitment.Status.WAITING
     assert task.taken == task.capacity
     assert any(volunteer.email in m.to for m in outbox())
+
+
+def test_a_held_place_is_confirmed_only_with_the_right_code(task):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    with pytest.raises(WrongCode):
+        actions.confirm_hold(hold.commitment, code="000000" if hold.code != "000000" else "111111")
+    hold.commitment.refresh_from_db()
+    confirmed = actions.confirm_hold(hold.commitment, code=hold.code)
+    assert confirmed.status == Commitment.Status.ACTIVE
+
+
+def test_an_old_code_proves_nothing_after_the_place_is_confirmed(task):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    actions.confirm_hold(hold.commitment, code=hold.code)
+    hold.commitment.refresh_from_db()
+    with pytest.raises(WrongCode):
+        actions.confirm_hold(hold.commitment, code=hold.code)
+
+
+def test_asking_again_mails_a_fresh_code_and_only_the_newest_is_valid(task, outbox):
+    first = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    second = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    assert first.commitment.pk == second.commitment.pk
+    mails = [m for m in outbox() if "vera@example.org" in m.to]
+    assert len(mails) == 2
+    assert second.code in mails[-1].body
+    assert actions.commitment_from_token(first.token) == (second.commitment, False) or (
+        first.code == second.code
+    )
+    commitment, current = actions.commitment_from_token(second.token)
+    assert current and commitment == second.commitment
+
+
+def test_the_emailed_link_is_used_up_once_the_place_is_confirmed(task):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    commitment, current = actions.commitment_from_token(hold.token)
+    assert current
+    actions.confirm_hold(commitment)
+    commitment, current = actions.commitment_from_token(hold.token)
+    assert commitment.status == Commitment.Status.ACTIVE
+    assert not current
+
+
+def test_a_tampered_link_is_nothing(task):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    assert actions.commitment_from_token(hold.token + "x") == (None, False)
+
+
+def test_too_many_wrong_codes_lock_the_code_but_not_the_link(task, settings):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    wrong = "000000" if hold.code != "000000" else "111111"
+    for _ in range(settings.CROWDMOVING["CONFIRMATION_CODE_ATTEMPTS"]):
+        with pytest.raises(WrongCode):
+            actions.confirm_hold(hold.commitment, code=wrong)
+    with pytest.raises(TooManyAttempts):
+        actions.confirm_hold(hold.commitment, code=hold.code)
+    commitment, current = actions.commitment_from_token(hold.token)
+    assert current
+    assert actions.confirm_hold(commitment).status == Commitment.Status.ACTIVE

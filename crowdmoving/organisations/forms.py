@@ -1,0 +1,33 @@
+"""Forms of the organisers' side for organisations."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Please enter a full web address, like https://example.org")},
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "description", "website"]
+        labels = {"description": _("Short description")}
+        help_texts = {
+            "name": _("As people know you, e.g. “KRASS e.V.”."),
+            "description": _("Two or three sentences: who you are and what you do."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "name": {
+                "required": _("Please give the organisation a name."),
+                "max_length": _("The name can be at most %(limit_value)d characters long."),
+            },
+        }

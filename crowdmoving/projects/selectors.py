@@ -1,0 +1,205 @@
+"""The querysets pages need, with their joins and prefetches in one place, so that a page's
+query count does not grow with the number of tasks and people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from crowdmoving.accounts.models import User
+from crowdmoving.core.text import plain_summary
+from crowdmoving.organisations.models import Organisation
+from crowdmoving.tenancy.models import Platform
+
+from .models import Commitment, Project, Task
+
+# --- the supporters' side -------------------------------------------------------------------
+
+
+def public_projects(platform: Platform) -> list[Project]:
+    """The public projects of ``platform``, newest first, in one query. Each carries ``places``
+    and ``places_free`` (tasks not removed) and ``summary``, the first words of its story."""
+    live = Q(tasks__removed_at__isnull=True)
+    projects: list[Project] = list(
+        Project.objects.filter(organisation__platform=platform, status=Project.Status.PUBLIC)
+        .select_related("organisation")
+        .annotate(
+            places=Coalesce(Sum("tasks__capacity", filter=live), 0),
+            places_taken=Coalesce(Sum("tasks__taken", filter=live), 0),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    for project in projects:
+        project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
+        project.places_free = max(project.places - project.places_taken, 0)  # type: ignore[attr-defined]
+    return projects
+
+
+def project_tasks(
+    project: Project,
+    *,
+    viewer: User | AnonymousUser | None = None,
+    held_ids: Iterable[int] = (),
+    task_id: int | None = None,
+) -> list[Task]:
+    """The tasks of ``project`` in their order, removed ones left out (only ``task_id`` if
+    given), with their live commitments and people: two queries however many tasks and people.
+
+    Each task carries ``people`` (public names of those who took it, as each allows),
+    ``more`` (places taken by people without a public name or not yet confirmed), ``mine``
+    (the viewer's live commitment, or one held by this browser's session, else None) and
+    ``wait_position`` (1-based, when ``mine`` is waiting)."""
+    live = (
+        Commitment.objects.filter(status__in=Commitment.LIVE)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+    tasks = (
+        Task.objects.filter(project=project, removed_at__isnull=True)
+        .prefetch_related(Prefetch("commitments", queryset=live, to_attr="live_commitments"))
+        .order_by("position", "pk")
+    )
+    if task_id is not None:
+        tasks = tasks.filter(pk=task_id)
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    held = set(held_ids)
+    result: list[Task] = list(tasks)
+    for task in result:
+        _describe_people(task, viewer_id, held)
+    return result
+
+
+def _describe_people(task: Task, viewer_id: int | None, held: set[int]) -> None:
+    people: list[str] = []
+    holding = 0
+    waiting = 0
+    mine = None
+    position = None
+    for commitment in task.live_commitments:  # type: ignore[attr-defined]
+        if commitment.status == Commitment.Status.WAITING:
+            waiting += 1
+        else:
+            holding += 1
+            # Unconfirmed holds stay nameless: the name was typed by an unverified visitor.
+            name = (
+                commitment.user.public_name()
+                if commitment.status == Commitment.Status.ACTIVE
+                else ""
+            )
+            if name:
+                people.append(name)
+        if commitment.user_id == viewer_id or commitment.pk in held:
+            mine = commitment
+            if commitment.status == Commitment.Status.WAITING:
+                position = waiting
+    task.people = people  # type: ignore[attr-defined]
+    task.more = holding - len(people)  # type: ignore[attr-defined]
+    task.mine = mine  # type: ignore[attr-defined]
+    task.wait_position = position  # type: ignore[attr-defined]
+
+
+def my_commitments(user: User) -> tuple[list[Commitment], list[Commitment]]:
+    """``user``'s commitments on the current platform as (upcoming, past), in one query.
+
+    Upcoming: live (held, taken, waiting) on tasks that still exist and have not ended,
+    soonest first (flexible ones last). Past: everything else, latest first. Waiting places
+    carry ``wait_position`` (1-based); every commitment carries ``ended``."""
+    ahead = (
+        Commitment.objects.filter(task=OuterRef("task"), status=Commitment.Status.WAITING)
+        .filter(
+            Q(joined_at__lt=OuterRef("joined_at"))
+            | Q(joined_at=OuterRef("joined_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    commitments = list(
+        Commitment.objects.filter(user=user)
+        .select_related("task__project__organisation")
+        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        .order_by("-joined_at", "-pk")
+    )
+    now = timezone.now()
+    upcoming: list[Commitment] = []
+    past: list[Commitment] = []
+    for commitment in commitments:
+        task = commitment.task
+        commitment.ended = _has_ended(task, now)  # type: ignore[attr-defined]
+        commitment.wait_position = (  # type: ignore[attr-defined]
+            commitment.ahead + 1  # type: ignore[attr-defined]
+            if commitment.status == Commitment.Status.WAITING
+            else None
+        )
+        is_live = commitment.status in Commitment.LIVE and task.removed_at is None
+        (upcoming if is_live and not commitment.ended else past).append(commitment)  # type: ignore[attr-defined]
+    upcoming.sort(key=lambda c: (c.task.sort_start is None, _start_key(c.task)))
+    return upcoming, past
+
+
+def _start_key(task: Task) -> str:
+    start = task.sort_start
+    return start.isoformat() if start else ""
+
+
+def _has_ended(task: Task, now: datetime) -> bool:
+    if task.timing == Task.Timing.SCHEDULED and task.starts_at:
+        return (task.ends_at or task.starts_at) < now
+    if task.timing == Task.Timing.DAY and task.day:
+        return task.day < timezone.localdate(now)
+    return False
+
+
+# --- the organisers' side -------------------------------------------------------------------
+
+
+def manage_projects_with_places(organisations: list[Organisation]) -> QuerySet[Project]:
+    """Projects of ``organisations`` with ``places`` and ``places_taken`` summed over their
+    tasks that were not removed (None when a project has no task yet)."""
+    live = Q(tasks__removed_at__isnull=True)
+    return (
+        Project.objects.filter(organisation__in=organisations)
+        .select_related("organisation")
+        .annotate(
+            places=Sum("tasks__capacity", filter=live),
+            places_taken=Sum("tasks__taken", filter=live),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def manage_dashboard_tasks(project: Project, *, with_supporters: bool) -> list[Task]:
+    """The tasks of ``project`` in their order, removed ones left out, each annotated with
+    ``waiting_count``. With ``with_supporters`` each task also carries ``holders`` (held and
+    taken places) and ``waiting`` (the waiting list in order), their people loaded alongside:
+    a constant number of queries however many tasks and people there are."""
+    tasks = (
+        Task.objects.filter(project=project, removed_at__isnull=True)
+        .annotate(
+            waiting_count=Count(
+                "commitments", filter=Q(commitments__status=Commitment.Status.WAITING)
+            )
+        )
+        .order_by("position", "pk")
+    )
+    if with_supporters:
+        people = Commitment.objects.select_related("user").order_by("joined_at", "pk")
+        tasks = tasks.prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=people.filter(status__in=Commitment.HOLDING_A_PLACE),
+                to_attr="holders",
+            ),
+            Prefetch(
+                "commitments",
+                queryset=people.filter(status=Commitment.Status.WAITING),
+                to_attr="waiting",
+            ),
+        )
+    return list(tasks)
