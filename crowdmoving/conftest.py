@@ -106,13 +106,14 @@ def task(project):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client(platform) -> Client:  # type: ignore[no-untyped-def,override]
-    """A browser on the first platform's host."""
-    return Client(HTTP_HOST="krass.example.org")
+    """A browser on the first platform's host that asks for English, the language the tests
+    are written in (the platform's default, German, is what a browser without preference gets)."""
+    return Client(HTTP_HOST="krass.example.org", HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
 def other_client(other_platform) -> Client:  # type: ignore[no-untyped-def]
-    return Client(HTTP_HOST="andere.example.org")
+    return Client(HTTP_HOST="andere.example.org", HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

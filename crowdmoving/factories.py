@@ -79,6 +79,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     story_html = "<p>Stell dir vor ...</p>"
     place = "Berlin"
     status = Project.Status.PUBLIC
+    published_at = factory.LazyAttribute(
+        lambda p: timezone.now() if p.status in ("public", "closed") else None
+    )
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

@@ -139,6 +139,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The project-wide static folder (app.css, vendored htmx) belongs to no app: name it, or no
+# finder (and no collectstatic) sees it.
+STATICFILES_DIRS = [BASE_DIR / "crowdmoving" / "static"]
 # Static files are served by WhiteNoise (compressed, cache-busted in production); in development
 # and tests straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -29,8 +29,15 @@ def reencode_image(upload: UploadedFile, *, prefix: str) -> ContentFile:
         )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only
         image_format = image.format
+        # Pillow refuses only above twice its limit and merely warns below: refuse at it.
+        limit = Image.MAX_IMAGE_PIXELS
+        if limit and image.width * image.height > limit:
+            raise ValidationError(
+                _("The image has too many pixels. Please upload a smaller photo."),
+                code="too_many_pixels",
+            )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ValidationError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown  # type: ignore[import-untyped]
 import nh3
 
@@ -25,7 +27,8 @@ def render_markdown(text: str) -> str:
 
 
 def plain_summary(text: str, length: int = 200) -> str:
-    """The first words of a Markdown text as plain text, for listings and previews."""
-    plain = nh3.clean(markdown.markdown(text or ""), tags=set())
+    """The first words of a Markdown text as plain text, for listings and previews. It is
+    text, not HTML (entities decoded): templates escape it like any other text."""
+    plain = html.unescape(nh3.clean(markdown.markdown(text or ""), tags=set()))
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1].rsplit(" ", 1)[0] + "…"

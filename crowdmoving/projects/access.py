@@ -49,9 +49,9 @@ def _takes_part(request: HttpRequest, project: Project) -> bool:
 def access_project(request: HttpRequest, pk: int) -> Project:
     """The project ``pk`` of the request's platform if this request may see it, else Http404.
 
-    Public and closed projects: everyone. Inner circle: members of the organisation, visitors
-    whose session holds the project's current secret, and people with a live commitment in it.
-    Drafts: members of the organisation only."""
+    Public projects, and closed ones that were public: everyone. Inner circle (and closed ones
+    that never were public): members of the organisation, visitors whose session holds the
+    project's current secret, and people with a live commitment in it. Drafts: members only."""
     platform = getattr(request, "platform", None)
     project = (
         Project.objects.filter(pk=pk, organisation__platform=platform)
@@ -60,13 +60,19 @@ def access_project(request: HttpRequest, pk: int) -> Project:
     )
     if project is None:
         raise Http404
-    if project.status in (Project.Status.PUBLIC, Project.Status.CLOSED):
+    if project.status == Project.Status.PUBLIC:
         return project
-    if project.status == Project.Status.INNER_CIRCLE and _holds_current_secret(request, project):
+    # A closed project stays visible to whom it was visible before it closed.
+    circle = project.status == Project.Status.INNER_CIRCLE or (
+        project.status == Project.Status.CLOSED and project.published_at is None
+    )
+    if project.status == Project.Status.CLOSED and not circle:
+        return project
+    if circle and _holds_current_secret(request, project):
         return project
     if _is_member(request, project):
         return project
-    if project.status == Project.Status.INNER_CIRCLE and _takes_part(request, project):
+    if circle and _takes_part(request, project):
         return project
     raise Http404
 

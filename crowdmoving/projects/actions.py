@@ -18,7 +18,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crowdmoving.accounts.models import User
@@ -79,8 +79,12 @@ def update_project(project: Project, data: dict[str, Any]) -> Project:
 
 
 def change_status(project: Project, status: str) -> Project:
+    """Move ``project`` to another state; the first time it becomes public is remembered, so
+    that closing a project that was only ever shared in the inner circle keeps it there."""
     project.status = Project.Status(status)
-    project.save(update_fields=["status", "updated_at"])
+    if project.status == Project.Status.PUBLIC and project.published_at is None:
+        project.published_at = timezone.now()
+    project.save(update_fields=["status", "published_at", "updated_at"])
     return project
 
 
@@ -289,23 +293,30 @@ class Hold:
 def hold_task(task: Task, *, name: str, email: str) -> Hold:
     """Hold a place for a visitor without an account until they confirm by email.
 
-    The person's account is created silently (no password) if there is none. The place is
-    held for HOLD_MINUTES; the worker releases it afterwards."""
+    The person's account is created silently (no password) if there is none, speaking the
+    language of the page they used (so their emails are in it). The place is held for
+    HOLD_MINUTES; the worker releases it afterwards."""
     email = User.objects.normalize_email(email).strip().lower()
+    language = translation.get_language() or ""
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, name=name.strip())
+            user = User.objects.create_user(
+                email=email,
+                name=name.strip(),
+                language=language if language in dict(settings.LANGUAGES) else "",
+            )
     code = f"{secrets.randbelow(10**6):06d}"
     commitment = _hold(task, user)
     code_hash = _code_hash(commitment.pk, code)
     token = signing.dumps({"c": commitment.pk, "h": code_hash[:16]}, salt=HOLD_SALT)
     if commitment.status == Status.HELD:
         # Asking again (another browser, a lost mail) sends a fresh code; only the newest
-        # mail's code and link are valid.
+        # mail's code and link are valid. The wrong codes typed so far still count: asking
+        # again must not buy fresh guesses at a code that signs in as the address's owner.
         with transaction.atomic():
-            Commitment.objects.filter(pk=commitment.pk).update(code_hash=code_hash, code_attempts=0)
-            commitment.code_hash, commitment.code_attempts = code_hash, 0
+            Commitment.objects.filter(pk=commitment.pk).update(code_hash=code_hash)
+            commitment.code_hash = code_hash
             notify.supporter_hold(
                 commitment, code, reverse("projects:confirm", args=[token]), code_hash[:12]
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from crowdmoving.accounts.models import User
 from crowdmoving.notifications.outbox import queue_email
@@ -67,6 +68,15 @@ def supporter_hold(commitment: Commitment, code: str, confirm_path: str, stamp: 
         code=code,
         confirm_path=confirm_path,
         expires_at=commitment.hold_expires_at,
+    )
+
+
+def supporter_already_in(commitment: Commitment) -> None:
+    """Someone asked for a place with this address, which already has one (at most one such
+    mail an hour)."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    _send(
+        commitment.user, "supporter_already_in", f"already:{commitment.pk}:{hour}", commitment.task
     )
 
 

@@ -27,12 +27,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from crowdmoving.accounts.models import User
 
-from . import actions, selectors
+from . import actions, notify, selectors
 from .access import access_project, access_task, remember_secret
 from .errors import Refused
 from .models import Commitment, Project, Task
 
 HELD_SESSION_KEY = "held_commitments"
+ALREADY_IN_SESSION_KEY = "crowdmoving.already_in"
 Status = Commitment.Status
 
 
@@ -260,18 +261,18 @@ def hold(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     except Refused as refusal:
         return _answer(request, project, task, str(refusal.message), error=True)
     if held.commitment.status != Status.HELD:
-        return _answer(
-            request,
-            project,
-            task,
-            gettext(
-                "This email address already has a place or a waiting place on this task. "
-                "Please sign in to see it."
-            ),
-        )
+        # The address already takes part. Answer exactly as for a new hold, so that nobody
+        # can find out who takes part by typing addresses; the owner is told by email.
+        notify.supporter_already_in(held.commitment)
+        request.session[ALREADY_IN_SESSION_KEY] = [*_already_in_ids(request), held.commitment.pk]
+        return _to_code_page(request, project, task)
     ids = _held_ids(request)
     request.session[HELD_SESSION_KEY] = [*ids, held.commitment.pk]
     return _to_code_page(request, project, task)
+
+
+def _already_in_ids(request: HttpRequest) -> list[int]:
+    return [int(pk) for pk in request.session.get(ALREADY_IN_SESSION_KEY, [])]
 
 
 def _to_code_page(request: HttpRequest, project: Project, task: Task) -> HttpResponse:
@@ -297,7 +298,11 @@ def _forget_hold(request: HttpRequest, commitment_id: int) -> None:
 
 
 def _log_in(request: HttpRequest, user: User) -> None:
-    """Confirming by code or emailed link proves the address: sign the person in."""
+    """Confirming by code or emailed link proves the address: sign the person in. Someone
+    else who is signed in in this browser stays signed in (a link sent by another person
+    must not swap the session)."""
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        return
     if user.is_active:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -307,7 +312,8 @@ def enter_code(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     """Type the six-digit code from the email to confirm a held place."""
     project = access_project(request, pk)
     task = access_task(request, project, task_id)
-    mine = Q(pk__in=_held_ids(request))
+    already_in = _already_in_ids(request)
+    mine = Q(pk__in=[*_held_ids(request), *already_in])
     if request.user.is_authenticated:
         mine |= Q(user_id=request.user.pk, status=Status.HELD)
     commitment = (
@@ -319,7 +325,7 @@ def enter_code(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     if commitment is None:
         raise Http404
     context: dict[str, Any] = {"project": project, "task": task, "commitment": commitment}
-    if commitment.status != Status.HELD:
+    if commitment.status != Status.HELD and commitment.pk not in already_in:
         if request.user.pk == commitment.user_id and commitment.status in Commitment.LIVE:
             messages.success(request, _said(commitment))
             return redirect(_task_url(project.pk, task.pk))

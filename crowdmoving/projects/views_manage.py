@@ -172,7 +172,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_edit(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
-    project, _membership = _access_project(request, pk, can_edit_projects)
+    project, membership = _access_project(request, pk, can_edit_projects)
     task = _access_task(project, task_id)
     title = task.title
     form = TaskForm(request.POST or None, instance=task)
@@ -197,6 +197,7 @@ def task_edit(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
                     "task": task,
                     "task_title": title,
                     "affected": change.affected,
+                    "membership": membership,
                     "capacity": form.cleaned_data["capacity"],
                     "repost": repost,
                 },
@@ -215,7 +216,7 @@ def task_edit(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
 
 @login_required
 def task_remove(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
-    project, _membership = _access_project(request, pk, can_edit_projects)
+    project, membership = _access_project(request, pk, can_edit_projects)
     task = _access_task(project, task_id)
     if request.method == "POST":
         told = actions.remove_task(task)
@@ -242,6 +243,7 @@ def task_remove(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
             "task": task,
             "holders": [c for c in live if c.status in Commitment.HOLDING_A_PLACE],
             "waiting": [c for c in live if c.status == Commitment.Status.WAITING],
+            "membership": membership,
         },
     )
 

@@ -24,7 +24,9 @@ class PlatformMiddleware:
         # get_host() validates against ALLOWED_HOSTS; the Domain table is the real allowlist.
         platform = platform_for_host(request.META.get("HTTP_HOST", "") or request.get_host())
         if platform is None:
-            return HttpResponseNotFound(render_to_string("tenancy/unknown_host.html"))
+            # No platform, so no platform locale: answer in the browser's language.
+            with translation.override(get_language_from_request(request)):
+                return HttpResponseNotFound(render_to_string("tenancy/unknown_host.html"))
         request.platform = platform  # type: ignore[attr-defined]
         with scope(platform=platform):
             return self.get_response(request)

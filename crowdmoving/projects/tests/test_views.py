@@ -587,3 +587,20 @@ def test_a_person_with_a_place_keeps_seeing_an_inner_circle_project(login, volun
     assert client.get(detail_url(project)).status_code == 404
     actions.take_task(task, volunteer)
     assert client.get(detail_url(project)).status_code == 200
+
+
+def test_a_hold_with_an_address_that_takes_part_looks_like_any_hold_and_tells_the_owner(
+    client, task, volunteer, outbox
+):
+    actions.take_task(task, volunteer)
+    outbox().clear()
+    hold_url = reverse("projects:hold", args=[task.project_id, task.pk])
+    response = client.post(hold_url, {"name": "Someone", "email": volunteer.email})
+    code_page = client.get(response["Location"]).content.decode()
+    assert "We sent a code to" in code_page
+    answer = client.post(response["Location"], {"code": "123456"}).content.decode()
+    assert "This code is not right" in answer
+    assert "_auth_user_id" not in client.session
+    mails = outbox()
+    assert [m.to for m in mails] == [[volunteer.email]]
+    assert "You already take part" in mails[0].subject

@@ -24,7 +24,7 @@ def test_localhost_and_loopback_resolve_to_the_default_platform(db):
 
 def test_an_unknown_host_is_a_404_and_never_falls_back(db):
     assert platform_for_host("evil.example.com") is None
-    response = Client(HTTP_HOST="evil.example.com").get("/")
+    response = Client(HTTP_HOST="evil.example.com", HTTP_ACCEPT_LANGUAGE="en").get("/")
     assert response.status_code == 404
     assert b"not a Crowdmoving platform" in response.content
 

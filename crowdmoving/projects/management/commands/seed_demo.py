@@ -91,6 +91,7 @@ class Command(BaseCommand):
             starts_on=timezone.localdate() + timedelta(days=14),
             ends_on=timezone.localdate() + timedelta(days=15),
             status=Project.Status.PUBLIC,
+            published_at=timezone.now(),
             created_by=users["claudia"],
         )
         day = timezone.localdate() + timedelta(days=14)
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             ),
             place="Trier",
             status=Project.Status.PUBLIC,
+            published_at=timezone.now(),
             created_by=users["petra"],
         )
         Task.objects.create(

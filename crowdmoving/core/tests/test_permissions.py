@@ -1,0 +1,616 @@
+"""The permission matrix of Crowdmoving, and the findings of its security review.
+
+A. Every address is public on purpose (PUBLIC names the reason) or needs a sign-in: an anonymous
+   visitor is sent to the sign-in page or gets a 404. A new address on neither list fails.
+B. Who gets what from each address of this codebase (projects:*, manage:*, me:*), per method and
+   persona, is the table MATRIX. The second platform's people never reach the first platform's
+   objects, no cell is a 500, and pages leak no email, draft or foreign data to those who may
+   not see it.
+C. Every POST needs the CSRF token.
+D. Findings of the review, each with the test that showed it.
+
+Each matrix cell runs in a savepoint that is rolled back, so that every cell meets the same data
+(a removed task or a renewed secret does not change the next cell's answer).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from crowdmoving import factories as f
+from crowdmoving.accounts.models import User
+from crowdmoving.projects import actions
+from crowdmoving.projects.models import Commitment, Project, Task
+
+pytestmark = pytest.mark.django_db
+
+FIRST = "krass.example.org"
+SECOND = "andere.example.org"
+
+
+# --- A. public on purpose, or behind the sign-in --------------------------------------------
+
+PUBLIC: dict[str, str] = {
+    "projects:home": "the platform's list of public projects",
+    "projects:detail": "a project page; access_project shows drafts only to members (else 404)",
+    "projects:secret_link": "the inner circle's link: knowing the secret is the permission",
+    "projects:hold": "a visitor without an account holds a place with name and email",
+    "projects:enter_code": "the visitor types the mailed code; the held place is in the session",
+    "projects:confirm": "the emailed confirmation link: the signed token is the permission",
+    "set_language": "the language switch",
+    "account_login": "signing in",
+    "account_signup": "signing up",
+    "account_logout": "signing out (a signed-out visitor is just sent home)",
+    "account_inactive": "allauth's notice for a deactivated account",
+    "account_email_verification_sent": "allauth's 'we sent you a mail' notice",
+    "account_confirm_email": "the emailed address confirmation: the key is the permission",
+    "account_reset_password": "asking for a password reset",
+    "account_reset_password_done": "allauth's 'reset mail sent' notice",
+    "account_reset_password_from_key": "the emailed reset link: the key is the permission",
+    "account_reset_password_from_key_done": "allauth's 'password changed' notice",
+    "account_request_login_code": "asking for a sign-in code",
+    "account_confirm_login_code": "typing the sign-in code (needs a pending sign-in)",
+}
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str  # with its namespace, e.g. "projects:detail"
+    params: tuple[str, ...]  # the names of its URL arguments
+
+
+@cache
+def all_addresses() -> tuple[list[Address], list[str]]:
+    """Every named URL pattern, and a description of every unnamed one."""
+    named: list[Address] = []
+    unnamed: list[str] = []
+
+    def walk(resolver: URLResolver, namespace: str, prefix: str, params: tuple[str, ...]) -> None:
+        for entry in resolver.url_patterns:
+            here = params + tuple(entry.pattern.regex.groupindex)
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, inner, route, here)
+            elif isinstance(entry, URLPattern):
+                if entry.name:
+                    named.append(Address(f"{namespace}{entry.name}", here))
+                else:
+                    unnamed.append(route)
+
+    walk(get_resolver(), "", "", ())
+    return named, unnamed
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A savepoint that is always rolled back: the next request meets the same data."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def is_sign_in(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+# --- the world every cell meets ---------------------------------------------------------------
+
+
+@dataclass
+class World:
+    project: Project  # public, with `task`
+    task: Task
+    draft: Project  # a second project, in draft, with `draft_task`
+    draft_task: Task
+    slug: str
+    token: str  # the emailed link of a held place (actions.hold_task)
+    people: dict[str, User | None]  # persona -> user
+    anonymous_supporter: User  # took the task, chose to stay anonymous
+
+    def kwargs(self, params: tuple[str, ...], variant: str = "") -> dict[str, Any]:
+        draft = variant == "draft"
+        project = self.draft if draft else self.project
+        task = self.draft_task if draft else self.task
+        values: dict[str, Any] = {
+            "pk": project.pk,
+            "task_id": task.pk,
+            "slug": self.slug,
+            "secret": project.secret,
+            "token": self.token,
+            # allauth's emailed keys: any value reaches the view (which refuses it)
+            "key": "not-a-real-key",
+            "uidb36": "1",
+        }
+        missing = [p for p in params if p not in values]
+        assert not missing, f"no test value for the URL argument(s) {missing}: add it to kwargs()"
+        return {p: values[p] for p in params}
+
+
+@pytest.fixture
+def world(
+    organisation,
+    organiser,
+    coordinator,
+    editor,
+    volunteer,
+    outsider,
+    foreign_organiser,
+    project,
+    task,
+) -> World:
+    Task.objects.filter(pk=task.pk).update(capacity=5)
+    task.refresh_from_db()
+    draft = f.ProjectFactory(
+        organisation=organisation, title="Geheimer Entwurf", status=Project.Status.DRAFT
+    )
+    draft_task = f.TaskFactory(project=draft, title="Entwurfsaufgabe")
+    actions.take_task(task, volunteer)
+    hidden = f.UserFactory(
+        email="anke@example.org", name="Anke Anonymverborgen", visibility="anonymous"
+    )
+    actions.take_task(task, hidden)
+    held = actions.hold_task(task, name="Gerda Gast", email="gerda@example.org")
+    return World(
+        project=project,
+        task=task,
+        draft=draft,
+        draft_task=draft_task,
+        slug=organisation.slug,
+        token=held.token,
+        people={
+            "anonymous": None,
+            "volunteer": volunteer,
+            "editor": editor,
+            "coordinator": coordinator,
+            "owner": organiser,
+            "outsider": outsider,
+            "foreign": foreign_organiser,
+            "owner@foreign": organiser,
+        },
+        anonymous_supporter=hidden,
+    )
+
+
+def test_every_address_is_public_on_purpose_or_needs_a_sign_in(world):
+    named, unnamed = all_addresses()
+    problems = [f"{route}: every address needs a name" for route in unnamed]
+    for address in named:
+        if address.name in PUBLIC:
+            continue
+        url = reverse(address.name, kwargs=world.kwargs(address.params))
+        with rolled_back():
+            browser = Client(HTTP_HOST=FIRST)
+            response = browser.get(url)
+            if response.status_code == 405:  # POST only: the POST must need the sign-in
+                response = browser.post(url)
+        if not (is_sign_in(response) or response.status_code == 404):
+            problems.append(
+                f"{address.name} ({url}) answers an anonymous visitor with "
+                f"{response.status_code}: make it need a sign-in, or add it to PUBLIC with the "
+                "reason it is public"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_public_list_names_only_addresses_that_exist():
+    names = {address.name for address in all_addresses()[0]}
+    assert sorted(set(PUBLIC) - names) == []
+
+
+# --- B. the matrix ----------------------------------------------------------------------------
+
+PERSONAS: dict[str, str] = {
+    "anonymous": FIRST,
+    "volunteer": FIRST,  # Margit, who took the task (her commitment is the one to withdraw)
+    "editor": FIRST,
+    "coordinator": FIRST,
+    "owner": FIRST,  # Claudia
+    "outsider": FIRST,  # owner of another organisation on the same platform
+    "foreign": SECOND,  # owner of a look-alike "krass-ev" on the second platform
+    "owner@foreign": SECOND,  # Claudia, asking for her own objects on the second host
+}
+FOREIGN = ("foreign", "owner@foreign")
+
+# login = a redirect to the sign-in page; 302 = any other redirect. A row "x[draft]" asks for
+# the draft project (and its task) instead of the public one.
+#
+# Why the foreign columns are not all 404:
+# - GET on a POST-only address is 405 for everybody, before anything is looked up (the test
+#   below shows that an id that exists nowhere gets the same 405), so it reveals nothing.
+# - Addresses without arguments (home, my tasks, ...) show the second platform's own pages.
+# - "foreign" owns a look-alike organisation with the same slug "krass-ev" on the second
+#   platform, so slug addresses give them their own organisation; the leak check below makes
+#   sure nothing of the first platform is on those pages.
+MATRIX_TABLE = """
+address                     method  anonymous volunteer editor coordinator owner outsider foreign owner@foreign
+projects:home               GET     200       200       200    200         200   200      200     200
+projects:home               POST    200       200       200    200         200   200      200     200
+projects:detail             GET     200       200       200    200         200   200      404     404
+projects:detail             POST    200       200       200    200         200   200      404     404
+projects:detail[draft]      GET     404       404       200    200         200   404      404     404
+projects:detail[draft]      POST    404       404       200    200         200   404      404     404
+projects:secret_link        GET     302       302       302    302         302   302      404     404
+projects:secret_link        POST    302       302       302    302         302   302      404     404
+projects:take               GET     405       405       405    405         405   405      405     405
+projects:take               POST    login     302       302    302         302   302      404     404
+projects:take[draft]        GET     405       405       405    405         405   405      405     405
+projects:take[draft]        POST    404       404       302    302         302   404      404     404
+projects:hold               GET     405       405       405    405         405   405      405     405
+projects:hold               POST    302       302       302    302         302   302      404     404
+projects:enter_code         GET     404       404       404    404         404   404      404     404
+projects:enter_code         POST    404       404       404    404         404   404      404     404
+projects:wait               GET     405       405       405    405         405   405      405     405
+projects:wait               POST    login     302       302    302         302   302      404     404
+projects:withdraw           GET     405       405       405    405         405   405      405     405
+projects:withdraw           POST    login     302       404    404         404   404      404     404
+projects:confirm            GET     200       200       200    200         200   200      404     404
+projects:confirm            POST    302       302       302    302         302   302      404     404
+manage:index                GET     login     200       200    200         200   200      200     200
+manage:index                POST    login     200       200    200         200   200      200     200
+manage:organisation_create  GET     login     200       200    200         200   200      200     200
+manage:organisation_create  POST    login     302       302    302         302   302      302     302
+manage:organisation         GET     login     404       200    200         200   404      200     404
+manage:organisation         POST    login     404       200    200         200   404      200     404
+manage:project_create       GET     login     404       200    404         200   404      200     404
+manage:project_create       POST    login     404       302    404         302   404      302     404
+manage:project              GET     login     404       200    200         200   404      404     404
+manage:project              POST    login     404       200    200         200   404      404     404
+manage:project[draft]       GET     login     404       200    200         200   404      404     404
+manage:project[draft]       POST    login     404       200    200         200   404      404     404
+manage:project_edit         GET     login     404       200    404         200   404      404     404
+manage:project_edit         POST    login     404       302    404         302   404      404     404
+manage:project_status       GET     405       405       405    405         405   405      405     405
+manage:project_status       POST    login     404       302    404         302   404      404     404
+manage:project_secret       GET     405       405       405    405         405   405      405     405
+manage:project_secret       POST    login     404       302    404         302   404      404     404
+manage:task_create          GET     login     404       200    404         200   404      404     404
+manage:task_create          POST    login     404       302    404         302   404      404     404
+manage:task_edit            GET     login     404       200    404         200   404      404     404
+manage:task_edit            POST    login     404       302    404         302   404      404     404
+manage:task_remove          GET     login     404       200    404         200   404      404     404
+manage:task_remove          POST    login     404       302    404         302   404      404     404
+manage:task_move            GET     405       405       405    405         405   405      405     405
+manage:task_move            POST    login     404       302    404         302   404      404     404
+me:tasks                    GET     login     200       200    200         200   200      200     200
+me:tasks                    POST    login     200       200    200         200   200      200     200
+me:settings                 GET     login     200       200    200         200   200      200     200
+me:settings                 POST    login     302       302    302         302   302      302     302
+"""  # noqa: E501 - a table reads best on one line per row
+
+# What a POST sends, so that a permitted POST really writes (and a refused one is refused for
+# its permission, not for its data).
+POST_DATA: dict[str, dict[str, str]] = {
+    "projects:hold": {"name": "Hanna Gast", "email": "hanna@example.org"},
+    "projects:enter_code": {"code": "000000"},
+    "manage:organisation_create": {"name": "Neuer Verein"},
+    "manage:project_create": {"title": "Ein Garten", "story": "Wir graben.", "place": "Leipzig"},
+    "manage:project_edit": {"title": "Ein Garten", "story": "Wir graben.", "place": "Leipzig"},
+    "manage:project_status": {"status": "closed"},
+    "manage:task_create": {
+        "title": "Beete anlegen",
+        "timing": "flexible",
+        "capacity": "3",
+    },
+    "manage:task_edit": {"title": "Beete anlegen", "timing": "flexible", "capacity": "5"},
+    "manage:task_move": {"direction": "down"},
+    "me:settings": {"name": "Neuer Name", "visibility": "first", "language": "de"},
+}
+
+
+def parse_matrix(table: str) -> dict[tuple[str, str], dict[str, str]]:
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[2:] == list(PERSONAS), "the matrix's columns must be the personas, in order"
+    matrix: dict[tuple[str, str], dict[str, str]] = {}
+    for row in rows:
+        assert len(row) == len(header), f"matrix row {row[:2]} has {len(row)} cells"
+        key = (row[0], row[1])
+        assert key not in matrix, f"matrix row {key} appears twice"
+        matrix[key] = dict(zip(header[2:], row[2:], strict=True))
+    return matrix
+
+
+MATRIX = parse_matrix(MATRIX_TABLE)
+OWN_NAMESPACES = ("projects:", "manage:", "me:")
+
+
+def split_label(label: str) -> tuple[str, str]:
+    """'projects:detail[draft]' -> ('projects:detail', 'draft')."""
+    name, _, variant = label.partition("[")
+    return name, variant.rstrip("]")
+
+
+def own_addresses() -> dict[str, Address]:
+    return {a.name: a for a in all_addresses()[0] if a.name.startswith(OWN_NAMESPACES)}
+
+
+def ask(world: World, persona: str, label: str, method: str) -> tuple[str, Any]:
+    """One cell: the answer ('200', '302', 'login', ... or '500 <error>') and the response."""
+    name, variant = split_label(label)
+    url = reverse(name, kwargs=world.kwargs(own_addresses()[name].params, variant))
+    with rolled_back():
+        browser = Client(HTTP_HOST=PERSONAS[persona])
+        user = world.people[persona]
+        if user is not None:
+            browser.force_login(user)
+        try:
+            if method == "GET":
+                response = browser.get(url)
+            else:
+                response = browser.post(url, POST_DATA.get(name, {}))
+        except Exception as error:  # noqa: BLE001 - a crash is a cell's answer, reported below
+            return f"500 ({type(error).__name__}: {error})", None
+    if is_sign_in(response):
+        return "login", response
+    return str(response.status_code), response
+
+
+def must_not_show(world: World, persona: str) -> dict[str, str]:
+    """Text that must not be on any page this persona gets, with the reason."""
+    hidden: dict[str, str] = {}
+    if persona not in ("coordinator", "owner"):
+        hidden["gerda@example.org"] = "the email of a supporter (only owners and coordinators)"
+        hidden["anke@example.org"] = "the email of a supporter (only owners and coordinators)"
+    if persona not in ("coordinator", "owner", "editor"):
+        # Editors see names on the remove/shrink pages: finding 1, see part D.
+        hidden[world.anonymous_supporter.name] = "the name of a supporter who chose anonymity"
+    if persona not in ("editor", "coordinator", "owner"):
+        hidden[world.draft.title] = "the title of a draft"
+    if persona in FOREIGN:
+        hidden[world.project.title] = "a project of the first platform"
+        hidden[world.task.title] = "a task of the first platform"
+        hidden["Margit"] = "a supporter on the first platform"
+    return hidden
+
+
+def test_the_matrix_covers_every_address_of_this_codebase_with_get_and_post():
+    covered = {split_label(label)[0] for label, _method in MATRIX}
+    assert sorted(set(own_addresses()) - covered) == [], "add these addresses to MATRIX_TABLE"
+    assert sorted(covered - set(own_addresses())) == [], "MATRIX_TABLE names unknown addresses"
+    for label, method in MATRIX:
+        other = "POST" if method == "GET" else "GET"
+        assert (label, other) in MATRIX, f"{label} needs a {other} row too"
+
+
+def test_the_matrix_lets_nobody_reach_the_first_platforms_objects_from_the_second():
+    """The table itself: wherever the address names an object by id or token, the foreign
+    cells are 404 (or the 405 every GET of a POST-only address gets)."""
+    addresses = own_addresses()
+    wrong = []
+    for (label, method), cells in MATRIX.items():
+        params = set(addresses[split_label(label)[0]].params)
+        post_only_get = method == "GET" and set(cells.values()) == {"405"}
+        for persona in FOREIGN:
+            by_id = params & {"pk", "task_id", "token", "secret"}
+            by_slug = "slug" in params and persona == "owner@foreign"
+            if (by_id or by_slug) and not post_only_get and cells[persona] != "404":
+                wrong.append(f"{label} {method} {persona}: {cells[persona]}, must be 404")
+    assert wrong == []
+
+
+def test_post_only_addresses_answer_get_with_405_before_looking_anything_up(platform):
+    nowhere = {"pk": 999_999, "task_id": 999_999}
+    browser = Client(HTTP_HOST=FIRST)
+    for (label, method), cells in MATRIX.items():
+        if method == "GET" and set(cells.values()) == {"405"}:
+            address = own_addresses()[split_label(label)[0]]
+            url = reverse(address.name, kwargs={p: nowhere[p] for p in address.params})
+            assert browser.get(url).status_code == 405, url
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_each_persona_gets_what_the_matrix_says(persona, world):
+    problems = []
+    for (label, method), cells in MATRIX.items():
+        got, response = ask(world, persona, label, method)
+        where = f"{label} {method} as {persona}"
+        if got != cells[persona]:
+            problems.append(f"{where}: expected {cells[persona]}, got {got}")
+        if response is not None and response.status_code == 200:
+            html = response.content.decode()
+            for text, why in must_not_show(world, persona).items():
+                if text in html:
+                    problems.append(f"{where}: the page shows {text!r}, {why}")
+    assert not problems, "\n".join(problems)
+
+
+# --- C. CSRF ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "owner"])
+def test_every_post_without_the_csrf_token_is_refused(persona, world):
+    problems = []
+    for address in all_addresses()[0]:
+        url = reverse(address.name, kwargs=world.kwargs(address.params))
+        with rolled_back():
+            browser = Client(HTTP_HOST=FIRST, enforce_csrf_checks=True)
+            user = world.people[persona]
+            if user is not None:
+                browser.force_login(user)
+            response = browser.post(url, POST_DATA.get(address.name, {}))
+        if response.status_code != 403 or b"CSRF" not in response.content:
+            problems.append(f"{address.name} ({url}) as {persona}: {response.status_code}")
+    assert not problems, "POSTs without a CSRF token got through:\n" + "\n".join(problems)
+
+
+def test_the_same_post_with_the_csrf_token_gets_through(world):
+    """The control for the test above: the 403 is the missing token, nothing else."""
+    browser = Client(HTTP_HOST=FIRST, enforce_csrf_checks=True)
+    browser.force_login(world.people["owner"])  # type: ignore[arg-type]
+    browser.get(reverse("projects:detail", args=[world.project.pk]))  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    url = reverse("projects:take", args=[world.project.pk, world.task.pk])
+    response = browser.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+# --- D. findings of the security review -------------------------------------------------------
+# Each finding of the security review has a test of its own.
+
+
+def code_from(mails: list, address: str) -> str:
+    body = [m.body for m in mails if address in m.to][-1]
+    found = re.search(r"\b(\d{6})\b", body)
+    assert found, body
+    return found.group(1)
+
+
+def test_asking_again_for_a_code_buys_no_fresh_guesses(task, outbox, settings):
+    """Finding 2 (fixed in actions.hold_task): asking again reset the count of wrong codes, so
+    anyone could hold a place with somebody else's address and guess the code five times per
+    request, without end; the right code signs in as the owner of the address."""
+    data = {"name": "Vera Victim", "email": "vera@example.org"}
+    attacker = Client(HTTP_HOST=FIRST, HTTP_ACCEPT_LANGUAGE="en")
+    code_url = reverse("projects:enter_code", args=[task.project_id, task.pk])
+    attacker.post(reverse("projects:hold", args=[task.project_id, task.pk]), data)
+    for _ in range(settings.CROWDMOVING["CONFIRMATION_CODE_ATTEMPTS"]):
+        attacker.post(code_url, {"code": "999999"})
+
+    again = Client(
+        HTTP_HOST=FIRST, HTTP_ACCEPT_LANGUAGE="en"
+    )  # a new session asks again: a fresh code is mailed
+    again.post(reverse("projects:hold", args=[task.project_id, task.pk]), data)
+    response = again.post(code_url, {"code": code_from(outbox(), "vera@example.org")})
+
+    assert "_auth_user_id" not in again.session
+    assert "Too many wrong codes" in response.content.decode()
+    assert Commitment.objects.get(task=task).status == Commitment.Status.HELD
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(monkeypatch):
+    """Finding 4 (fixed in core.images): Pillow only warns between MAX_IMAGE_PIXELS and twice
+    that, so a small, well-compressed upload of up to 80 million pixels was decoded in full."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crowdmoving.core.images import reencode_image
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)
+    out = io.BytesIO()
+    Image.new("RGB", (150, 100), "white").save(out, format="PNG")  # 1.5 x the limit
+    upload = SimpleUploadedFile("big.png", out.getvalue(), content_type="image/png")
+    with pytest.raises(ValidationError) as refusal:
+        reencode_image(upload, prefix="cover")
+    assert refusal.value.code == "too_many_pixels"
+
+
+def test_an_editor_does_not_see_who_holds_a_task_when_removing_it(login, editor, task):
+    hidden = f.UserFactory(name="Anke Anonymverborgen", visibility="anonymous", email="a@x.org")
+    actions.take_task(task, hidden)
+    url = reverse("manage:task_remove", args=[task.project_id, task.pk])
+    html = login(editor).get(url).content.decode()
+    assert "Anke" not in html
+
+
+def test_an_editor_does_not_see_who_would_lose_their_place(login, editor, task):
+    actions.take_task(task, f.UserFactory())
+    actions.take_task(task, f.UserFactory(name="", email="ohne.namen@example.org"))  # last in
+    url = reverse("manage:task_edit", args=[task.project_id, task.pk])
+    data = {"title": task.title, "timing": "flexible", "capacity": "1"}
+    html = login(editor).post(url, data).content.decode()
+    assert "Confirm fewer places" in html  # the page that lists the people
+    assert "ohne.namen@example.org" not in html
+
+
+def test_a_hold_does_not_tell_whether_an_address_already_takes_part(task, volunteer):
+    actions.take_task(task, volunteer)
+    url = reverse("projects:hold", args=[task.project_id, task.pk])
+    known = Client(HTTP_HOST=FIRST).post(url, {"name": "X", "email": volunteer.email})
+    unknown = Client(HTTP_HOST=FIRST).post(url, {"name": "X", "email": "niemand@example.org"})
+    assert known["Location"] == unknown["Location"]
+
+
+def test_a_closed_project_that_was_never_public_stays_in_its_circle(client, project):
+    project.status, project.published_at = Project.Status.INNER_CIRCLE, None
+    project.save()
+    actions.change_status(project, Project.Status.CLOSED)
+    assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 404
+
+
+def test_a_confirmation_link_does_not_sign_out_the_person_who_is_signed_in(login, organiser, task):
+    held = actions.hold_task(task, name="Mallory", email="mallory@example.org")
+    browser = login(organiser)
+    browser.post(reverse("projects:confirm", args=[held.token]))
+    assert browser.session["_auth_user_id"] == str(organiser.pk)
+
+
+# --- regressions the review checked (they pass) -----------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_no_next_parameter_leads_off_the_platform(login, volunteer, task, target):
+    actions.take_task(task, volunteer)
+    browser = login(volunteer)
+    withdraw = reverse("projects:withdraw", args=[task.project_id, task.pk])
+    assert "evil" not in browser.post(withdraw, {"next": target})["Location"]
+    language = browser.post(reverse("set_language"), {"language": "en", "next": target})
+    assert "evil" not in language["Location"]
+    browser.logout()
+    signed_in = browser.post(
+        f"{reverse('account_login')}?next={target}",
+        {"login": volunteer.email, "password": "correct horse battery"},
+    )
+    assert signed_in.status_code == 302
+    assert "evil" not in signed_in["Location"]
+
+
+def test_user_text_is_escaped_and_the_story_is_sanitised(client, organisation, organiser):
+    story = (
+        "[klick](javascript:alert(1)) <script>alert(2)</script> "
+        '<img src=x onerror="alert(3)"> <a href="https://ok.example" onclick="alert(4)">ok</a>'
+    )
+    project = actions.create_project(
+        organisation, organiser, {"title": "<b>Titel</b>", "story": story}
+    )
+    actions.change_status(project, Project.Status.PUBLIC)
+    f.TaskFactory(project=project, title="<script>alert(5)</script>", location='"><svg onload=x>')
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    for attack in ("javascript:", "<script>alert", "onerror", "onclick", "<svg", "<b>Titel"):
+        assert attack not in html, attack
+    assert 'href="https://ok.example"' in html
+
+
+def test_lists_show_neither_drafts_nor_inner_circles_nor_other_platforms(
+    client, organisation, project, foreign_organiser, other_platform
+):
+    f.ProjectFactory(organisation=organisation, title="Im Entwurf", status="draft")
+    f.ProjectFactory(organisation=organisation, title="Im Kreis", status="inner_circle")
+    other = f.OrganisationFactory(platform=other_platform)
+    f.ProjectFactory(organisation=other, title="Auf der anderen Plattform")
+    html = client.get(reverse("projects:home")).content.decode()
+    assert project.title in html
+    for hidden in ("Im Entwurf", "Im Kreis", "Auf der anderen Plattform"):
+        assert hidden not in html
+
+
+def test_my_tasks_on_the_second_platform_show_nothing_of_the_first(volunteer, task, other_client):
+    actions.take_task(task, volunteer)
+    other_client.force_login(volunteer)
+    html = other_client.get(reverse("me:tasks")).content.decode()
+    assert task.title not in html
+    assert task.project.title not in html
+
+
+def test_the_summary_on_the_home_page_is_escaped_exactly_once(client, organisation):
+    """Finding 7 (fixed in core.text.plain_summary): the summary came back HTML-escaped and the
+    template escaped it again, so "Tom & Jerry" read "Tom &amp; Jerry" on the page."""
+    story = "Tom & Jerry <3 &lt;script&gt;alert(1)&lt;/script&gt; <script>alert(2)</script>"
+    f.ProjectFactory(organisation=organisation, story=story)
+    html = client.get(reverse("projects:home")).content.decode()
+    assert "Tom &amp; Jerry &lt;3 &lt;script&gt;alert(1)" in html
+    assert "&amp;amp;" not in html
+    assert "<script>alert" not in html
