@@ -603,4 +603,4 @@ def test_a_hold_with_an_address_that_takes_part_looks_like_any_hold_and_tells_th
     assert "_auth_user_id" not in client.session
     mails = outbox()
     assert [m.to for m in mails] == [[volunteer.email]]
-    assert "You already take part" in mails[0].subject
+    assert "Du bist schon dabei" in mails[0].subject  # the platform speaks German
