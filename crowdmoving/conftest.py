@@ -27,6 +27,13 @@ def _media_root(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def platform(db):  # type: ignore[no-untyped-def]
     platform = f.PlatformFactory(name="Krass Plattform", slug="krass")

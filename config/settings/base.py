@@ -161,6 +161,16 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crowdmoving <noreply@crowdmoving.localhost>")
 
+# Rendered task cards (keyed by the task's version) and other derived data. One process-local
+# cache by default; a shared cache (Redis) for several app servers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "crowdmoving",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

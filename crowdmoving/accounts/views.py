@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from crowdmoving.projects import selectors
 
+from .actions import update_profile
 from .forms import ProfileForm
+from .models import User
 
 
 @login_required
@@ -25,7 +29,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """Name, how others see me on project pages, and the language of my emails."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        update_profile(cast(User, request.user), form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("me:settings")
     return render(request, "accounts/settings.html", {"form": form})

@@ -150,6 +150,7 @@ def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) ->
         current.taken = Task.objects.filter(pk=current.pk).values_list(
             "taken", flat=True
         ).get() - len(affected)
+        current.version += 1
         current.save()
         promote_from_waitlist(current)
         current.refresh_from_db()
@@ -206,12 +207,17 @@ def _claim_place(task_id: int) -> bool:
     return bool(
         _tasks()
         .filter(pk=task_id, taken__lt=F("capacity"), removed_at__isnull=True)
-        .update(taken=F("taken") + 1)
+        .update(taken=F("taken") + 1, version=F("version") + 1)
     )
 
 
 def _free_place(task_id: int) -> None:
-    _tasks().filter(pk=task_id, taken__gt=0).update(taken=F("taken") - 1)
+    _tasks().filter(pk=task_id, taken__gt=0).update(taken=F("taken") - 1, version=F("version") + 1)
+
+
+def touch_tasks(task_ids: list[int]) -> None:
+    """Mark the cards of these tasks as changed (names shown on them, for instance)."""
+    _tasks().filter(pk__in=task_ids).update(version=F("version") + 1)
 
 
 def _live_commitment(task: Task, user: User) -> Commitment | None:
@@ -381,6 +387,7 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
         commitment.refresh_from_db()
         _verify_email(commitment.user)
         if confirmed:
+            touch_tasks([commitment.task_id])  # the confirmed name now shows on the card
             notify.supporter_confirmed(commitment)
             notify.organisers_of_change(commitment, "taken")
             return commitment

@@ -104,6 +104,8 @@ class Task(models.Model):
     position = models.PositiveIntegerField(default=0, editable=False)
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Grows with every change a task card shows (places, names, fields): its cache key.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects: ClassVar[models.Manager[Task]] = ScopedManager(
         platform="project__organisation__platform"

@@ -49,38 +49,49 @@ def project_tasks(
 ) -> list[Task]:
     """The tasks of ``project`` in their order, removed ones left out (only ``task_id`` if
     given), with their live commitments and people: two queries however many tasks and people.
-
-    Each task carries ``people`` (public names of those who took it, as each allows),
-    ``more`` (places taken by people without a public name or not yet confirmed), ``mine``
-    (the viewer's live commitment, or one held by this browser's session, else None) and
-    ``wait_position`` (1-based, when ``mine`` is waiting)."""
-    live = (
-        Commitment.objects.filter(status__in=Commitment.LIVE)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-    )
-    tasks = (
-        Task.objects.filter(project=project, removed_at__isnull=True)
-        .prefetch_related(Prefetch("commitments", queryset=live, to_attr="live_commitments"))
-        .order_by("position", "pk")
-    )
+    Each task is described by describe_people."""
+    tasks = Task.objects.filter(project=project, removed_at__isnull=True)
     if task_id is not None:
         tasks = tasks.filter(pk=task_id)
+    result: list[Task] = list(tasks)
+    people = live_commitments([task.pk for task in result])
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     held = set(held_ids)
-    result: list[Task] = list(tasks)
     for task in result:
-        _describe_people(task, viewer_id, held)
+        describe_people(task, people.get(task.pk, []), viewer_id, held)
     return result
 
 
-def _describe_people(task: Task, viewer_id: int | None, held: set[int]) -> None:
+def live_commitments(task_ids: list[int]) -> dict[int, list[Commitment]]:
+    """The live commitments of these tasks with their people, by task, in queue order: one
+    query (only the person's fields a card shows are loaded)."""
+    by_task: dict[int, list[Commitment]] = {}
+    if not task_ids:
+        return by_task
+    rows = (
+        Commitment.objects.filter(task_id__in=task_ids, status__in=Commitment.LIVE)
+        .select_related("user")
+        .only("pk", "task_id", "status", "joined_at", "user__name", "user__visibility")
+        .order_by("joined_at", "pk")
+    )
+    for commitment in rows:
+        by_task.setdefault(commitment.task_id, []).append(commitment)
+    return by_task
+
+
+def describe_people(
+    task: Task, commitments: list[Commitment], viewer_id: int | None, held: set[int]
+) -> None:
+    """Set on ``task``: ``people`` (public names of those who took it, as each allows),
+    ``more`` (places taken by people without a public name or not yet confirmed), ``mine``
+    (the viewer's live commitment, or one held by this browser's session, else None) and
+    ``wait_position`` (1-based, when ``mine`` is waiting)."""
     people: list[str] = []
     holding = 0
     waiting = 0
     mine = None
     position = None
-    for commitment in task.live_commitments:  # type: ignore[attr-defined]
+    for commitment in commitments:
         if commitment.status == Commitment.Status.WAITING:
             waiting += 1
         else:
@@ -103,12 +114,8 @@ def _describe_people(task: Task, viewer_id: int | None, held: set[int]) -> None:
     task.wait_position = position  # type: ignore[attr-defined]
 
 
-def my_commitments(user: User) -> tuple[list[Commitment], list[Commitment]]:
-    """``user``'s commitments on the current platform as (upcoming, past), in one query.
-
-    Upcoming: live (held, taken, waiting) on tasks that still exist and have not ended,
-    soonest first (flexible ones last). Past: everything else, latest first. Waiting places
-    carry ``wait_position`` (1-based); every commitment carries ``ended``."""
+def waiting_ahead() -> Coalesce:
+    """An annotation for commitments: how many people wait before this one on its task."""
     ahead = (
         Commitment.objects.filter(task=OuterRef("task"), status=Commitment.Status.WAITING)
         .filter(
@@ -120,10 +127,19 @@ def my_commitments(user: User) -> tuple[list[Commitment], list[Commitment]]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(ahead), 0)
+
+
+def my_commitments(user: User) -> tuple[list[Commitment], list[Commitment]]:
+    """``user``'s commitments on the current platform as (upcoming, past), in one query.
+
+    Upcoming: live (held, taken, waiting) on tasks that still exist and have not ended,
+    soonest first (flexible ones last). Past: everything else, latest first. Waiting places
+    carry ``wait_position`` (1-based); every commitment carries ``ended``."""
     commitments = list(
         Commitment.objects.filter(user=user)
         .select_related("task__project__organisation")
-        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        .annotate(ahead=waiting_ahead())
         .order_by("-joined_at", "-pk")
     )
     now = timezone.now()

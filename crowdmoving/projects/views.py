@@ -16,6 +16,7 @@ from django.contrib.auth import login
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -29,6 +30,7 @@ from crowdmoving.accounts.models import User
 
 from . import actions, notify, selectors
 from .access import access_project, access_task, remember_secret
+from .cards import CSRF_PLACEHOLDER, project_cards, render_card
 from .errors import Refused
 from .models import Commitment, Project, Task
 
@@ -90,18 +92,15 @@ def _detail_page(
     hold_form: HoldForm | None = None,
     hold_task_id: int = 0,
 ) -> HttpResponse:
-    tasks = selectors.project_tasks(project, viewer=request.user, held_ids=_held_ids(request))
-    for task in tasks:
-        if task.pk == hold_task_id:
-            task.hold_form = hold_form  # type: ignore[attr-defined]
-    places = sum(task.capacity for task in tasks)
-    filled = sum(min(task.taken, task.capacity) for task in tasks)
+    extra = {hold_task_id: {"hold_form": hold_form}} if hold_form is not None else None
+    cards = project_cards(request, project, held_ids=_held_ids(request), extra=extra)
+    places, filled = cards.places, cards.filled
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "tasks": tasks,
+            "cards": cards.html,
             "places": places,
             "filled": filled,
             "percent": round(100 * filled / places) if places else 0,
@@ -123,20 +122,16 @@ def _card(
     found = selectors.project_tasks(
         project, viewer=request.user, held_ids=_held_ids(request), task_id=task.pk
     )
-    card = found[0] if found else task
-    card.hold_form = hold_form  # type: ignore[attr-defined]
-    return render(
-        request,
-        "projects/_task_card.html",
-        {
-            "project": project,
-            "task": card,
-            "gone": not found,
-            "takes_open": project.is_open_for_takeover,
-            "card_message": message,
-            "card_error": error,
-        },
+    html = render_card(
+        project,
+        found[0] if found else task,
+        request.user.is_authenticated,
+        gone=not found,
+        hold_form=hold_form,
+        card_message=message,
+        card_error=error,
     )
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def _answer(
@@ -240,11 +235,20 @@ def withdraw(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     return _answer(request, commitment.task.project, commitment.task, message)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hold(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
-    """A visitor without an account holds a place with name and email; the code page follows."""
+    """A visitor without an account holds a place with name and email; the code page follows.
+
+    GET opens the small form right in the task's card (htmx swaps the card; without JavaScript
+    the project page opens with the form in place)."""
     project = access_project(request, pk)
     task = access_task(request, project, task_id)
+    if request.method == "GET":
+        if request.user.is_authenticated:
+            return redirect(_task_url(project.pk, task.pk))
+        if request.htmx:  # type: ignore[attr-defined]
+            return _card(request, project, task, hold_form=HoldForm())
+        return _detail_page(request, project, hold_form=HoldForm(), hold_task_id=task.pk)
     if request.user.is_authenticated:
         return _take_part(request, pk, task_id, actions.take_task)
     if _session_hold(request, task) is not None:  # double click: answer as the first time

@@ -248,7 +248,7 @@ projects:take               GET     405       405       405    405         405  
 projects:take               POST    login     302       302    302         302   302      404     404
 projects:take[draft]        GET     405       405       405    405         405   405      405     405
 projects:take[draft]        POST    404       404       302    302         302   404      404     404
-projects:hold               GET     405       405       405    405         405   405      405     405
+projects:hold               GET     200       302       302    302         302   302      404     404
 projects:hold               POST    302       302       302    302         302   302      404     404
 projects:enter_code         GET     404       404       404    404         404   404      404     404
 projects:enter_code         POST    404       404       404    404         404   404      404     404

@@ -151,10 +151,12 @@ def test_a_visitor_without_account_gets_the_take_over_form_in_german(
 ) -> None:
     response = client.get(reverse("projects:detail", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="de")
     page = response.content.decode()
-    assert "Dein Name" in page
-    assert "Deine E-Mail-Adresse" in page
     assert "Aufgabe übernehmen" in page
     assert "3 von 3 Plätzen frei" in page
+    hold = reverse("projects:hold", args=[project.pk, task.pk])
+    form = client.get(hold, HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true").content.decode()
+    assert "Dein Name" in form
+    assert "Deine E-Mail-Adresse" in form
 
 
 @pytest.mark.django_db

@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from crowdmoving import factories as f
@@ -8,21 +7,6 @@ from crowdmoving.projects import actions
 from crowdmoving.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-
-def new_task(**fields):  # type: ignore[no-untyped-def]
-    """A task arranged by the factory (typed as Any for mypy: factory_boy's stubs say otherwise)."""
-    return f.TaskFactory(**fields)
-
-
-def new_project(**fields):  # type: ignore[no-untyped-def]
-    return f.ProjectFactory(**fields)
-
-
-@pytest.fixture(autouse=True)
-def _english(client, other_client):  # type: ignore[no-untyped-def]
-    for browser in (client, other_client):
-        browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def login_url_for(url: str) -> str:
@@ -40,8 +24,8 @@ def test_the_index_asks_anonymous_people_to_sign_in(client):
 
 
 def test_the_index_lists_my_organisations_with_their_projects(login, organiser, project, outsider):
-    new_task(project=project, capacity=4)
-    new_project(organisation=Membership.objects.get(user=outsider).organisation, title="Fremd")
+    f.TaskFactory(project=project, capacity=4)
+    f.ProjectFactory(organisation=Membership.objects.get(user=outsider).organisation, title="Fremd")
 
     response = login(organiser).get(reverse("manage:index"))
 
@@ -133,11 +117,11 @@ def test_the_organisation_page_asks_anonymous_people_to_sign_in(client, organisa
 
 
 def test_members_see_the_projects_with_places_filled(login, organiser, project, organisation):
-    task = new_task(project=project, capacity=3)
-    new_task(project=project, capacity=2)
+    task = f.TaskFactory(project=project, capacity=3)
+    f.TaskFactory(project=project, capacity=2)
     f.CommitmentFactory(task=task)
     f.CommitmentFactory(task=task)
-    draft = new_project(organisation=organisation, title="Entwurf", status="draft")
+    draft = f.ProjectFactory(organisation=organisation, title="Entwurf", status="draft")
 
     response = login(organiser).get(reverse("manage:organisation", args=[organisation.slug]))
 
@@ -151,8 +135,8 @@ def test_members_see_the_projects_with_places_filled(login, organiser, project, 
 
 
 def test_removed_tasks_do_not_count_as_places(login, organiser, project, organisation):
-    new_task(project=project, capacity=3)
-    removed = new_task(project=project, capacity=10)
+    f.TaskFactory(project=project, capacity=3)
+    removed = f.TaskFactory(project=project, capacity=10)
     actions.remove_task(removed)
     response = login(organiser).get(reverse("manage:organisation", args=[organisation.slug]))
     assert "0 of 3 places filled" in response.content.decode()

@@ -100,10 +100,10 @@ def test_asking_again_mails_a_fresh_code_and_only_the_newest_is_valid(task, outb
 def test_the_emailed_link_is_used_up_once_the_place_is_confirmed(task):
     hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
     commitment, current = actions.commitment_from_token(hold.token)
-    assert current
+    assert commitment is not None and current
     actions.confirm_hold(commitment)
     commitment, current = actions.commitment_from_token(hold.token)
-    assert commitment.status == Commitment.Status.ACTIVE
+    assert commitment is not None and commitment.status == Commitment.Status.ACTIVE
     assert not current
 
 
@@ -121,5 +121,5 @@ def test_too_many_wrong_codes_lock_the_code_but_not_the_link(task, settings):
     with pytest.raises(TooManyAttempts):
         actions.confirm_hold(hold.commitment, code=hold.code)
     commitment, current = actions.commitment_from_token(hold.token)
-    assert current
+    assert commitment is not None and current
     assert actions.confirm_hold(commitment).status == Commitment.Status.ACTIVE

@@ -2,7 +2,6 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -14,21 +13,6 @@ from crowdmoving.projects.models import Commitment, Project, Task
 pytestmark = pytest.mark.django_db
 
 Status = Commitment.Status
-
-
-def new_task(**fields):  # type: ignore[no-untyped-def]
-    """A task arranged by the factory (typed as Any for mypy: factory_boy's stubs say otherwise)."""
-    return f.TaskFactory(**fields)
-
-
-def new_project(**fields):  # type: ignore[no-untyped-def]
-    return f.ProjectFactory(**fields)
-
-
-@pytest.fixture(autouse=True)
-def _english(client, other_client):  # type: ignore[no-untyped-def]
-    for browser in (client, other_client):
-        browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def png(width: int = 40, height: int = 30) -> SimpleUploadedFile:
@@ -122,7 +106,7 @@ def test_state_changes_refuse_a_get(login, organiser, project, task, name):
 
 
 def test_a_task_of_another_project_is_not_found(login, organiser, project, organisation):
-    other_task = new_task(project=new_project(organisation=organisation))
+    other_task = f.TaskFactory(project=f.ProjectFactory(organisation=organisation))
     browser = login(organiser)
     for name in ("task_edit", "task_remove"):
         assert browser.get(url_of(name, project, other_task)).status_code == 404
@@ -317,9 +301,9 @@ def test_editors_see_counts_but_no_names_or_addresses(login, editor, busy_task):
 
 
 def test_the_dashboard_lists_tasks_in_order_without_removed_ones(login, organiser, project):
-    second = new_task(project=project, title="Zweitens", position=2)
-    first = new_task(project=project, title="Erstens", position=1)
-    gone = new_task(project=project, title="Entfernt", position=3)
+    second = f.TaskFactory(project=project, title="Zweitens", position=2)
+    first = f.TaskFactory(project=project, title="Erstens", position=1)
+    gone = f.TaskFactory(project=project, title="Entfernt", position=3)
     actions.remove_task(gone)
     html = login(organiser).get(reverse("manage:project", args=[project.pk])).content.decode()
     assert html.index(first.title) < html.index(second.title)
@@ -336,7 +320,7 @@ def test_the_dashboard_needs_the_same_queries_for_10_or_60_tasks(
 
     def arrange(count: int) -> None:
         for _ in range(count):
-            task = new_task(project=project, capacity=3)
+            task = f.TaskFactory(project=project, capacity=3)
             f.CommitmentFactory(task=task, user=people[0])
             f.CommitmentFactory(task=task, user=people[1])
             f.CommitmentFactory(task=task, user=people[2], status=Status.HELD)
@@ -473,7 +457,7 @@ def test_removing_a_task_asks_first_and_tells_the_people_who_hold_it(
 
 def test_tasks_move_up_and_down(login, editor, project):
     first, second, third = (
-        new_task(project=project, title=t, position=i)
+        f.TaskFactory(project=project, title=t, position=i)
         for i, t in enumerate(("Eins", "Zwei", "Drei"), start=1)
     )
     browser = login(editor)
@@ -484,8 +468,8 @@ def test_tasks_move_up_and_down(login, editor, project):
 
 
 def test_an_unknown_direction_moves_nothing(login, editor, project):
-    first = new_task(project=project, position=1)
-    second = new_task(project=project, position=2)
+    first = f.TaskFactory(project=project, position=1)
+    second = f.TaskFactory(project=project, position=2)
     response = login(editor).post(
         reverse("manage:task_move", args=[project.pk, second.pk]), {"direction": "sideways"}
     )

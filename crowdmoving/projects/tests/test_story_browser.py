@@ -191,6 +191,8 @@ def test_an_organiser_publishes_a_project_and_a_visitor_takes_a_task_by_email(
     assert visitor.url.endswith(project_path)
     stand = card(visitor, "Infostand besetzen")
     expect(stand).to_contain_text("2 of 2 places free")
+    stand.get_by_role("link", name="Take this task").click()  # the form opens in the card
+    expect(stand.get_by_label("Your name")).to_be_focused()
     stand.get_by_label("Your name").fill("Vera Visitor")
     stand.get_by_label("Your email").fill("vera@example.org")
     stand.get_by_role("button", name="Take this task").click()

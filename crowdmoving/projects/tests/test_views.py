@@ -117,17 +117,26 @@ def test_a_signed_in_person_gets_a_real_form_with_htmx(login, volunteer, task):
     html = login(volunteer).get(detail_url(task.project)).content.decode()
     take = task_url("take", task)
     assert f'<form method="post" action="{take}"' in html
-    assert f'hx-post="{take}"' in html
-    assert f'hx-target="#task-{task.pk}"' in html
-    assert 'hx-swap="outerHTML"' in html
+    # the task list boosts its forms and links with htmx, swapping the card they are in
+    assert 'hx-boost="true" hx-target="closest li" hx-swap="outerHTML"' in html
     assert "Take this task" in html
 
 
-def test_an_anonymous_visitor_gets_a_name_and_email_form(client, task):
+def test_an_anonymous_visitor_opens_a_name_and_email_form_right_in_the_card(client, task):
     html = client.get(detail_url(task.project)).content.decode()
+    assert f'href="{task_url("hold", task)}"' in html  # one link per card, no form yet
+    card = client.get(task_url("hold", task), **HTMX).content.decode()
+    assert card.startswith(f'<li class="task-card" id="task-{task.pk}">')
+    assert f'action="{task_url("hold", task)}"' in card
+    assert 'name="email"' in card
+    assert 'name="password"' not in card
+
+
+def test_without_javascript_the_form_opens_on_the_project_page(client, task):
+    html = client.get(task_url("hold", task)).content.decode()
+    assert "<h1>" in html and task.project.title in html
     assert f'action="{task_url("hold", task)}"' in html
     assert 'name="email"' in html
-    assert 'name="password"' not in html
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in_for_a_full_task(client, task):
@@ -262,8 +271,9 @@ def test_taking_a_task_with_htmx_answers_with_the_card(login, volunteer, task):
 
 def test_take_refuses_get(login, volunteer, task):
     client = login(volunteer)
-    for name in ("take", "wait", "withdraw", "hold"):
+    for name in ("take", "wait", "withdraw"):
         assert client.get(task_url(name, task)).status_code == 405
+    assert client.get(task_url("hold", task)).status_code == 302  # signed in: one click
     assert not live(task, volunteer).exists()
 
 

@@ -1,0 +1,29 @@
+"""Writes to a person's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from crowdmoving.projects.actions import touch_tasks
+from crowdmoving.projects.models import Commitment
+
+from .models import User
+
+PROFILE_FIELDS = ("name", "visibility", "language")
+
+
+def update_profile(user: User, data: dict[str, Any]) -> User:
+    """Save name, visibility and language; the task cards that show this person's name are
+    marked changed, on every platform."""
+    with transaction.atomic():
+        for field in PROFILE_FIELDS:
+            if field in data:
+                setattr(user, field, data[field])
+        user.save(update_fields=[f for f in PROFILE_FIELDS if f in data])
+        shown_on = Commitment._base_manager.filter(
+            user=user, status__in=Commitment.HOLDING_A_PLACE
+        ).values_list("task_id", flat=True)
+        touch_tasks(list(shown_on))
+    return user

@@ -1,0 +1,130 @@
+"""The task cards of a project page, rendered once per task version and cached.
+
+A card shows what everyone sees (places, names, the take-over button); the cards of the
+viewer's own commitments are cached per commitment state, and a card with form errors is
+rendered afresh. The cache key holds the task's version, which the actions raise whenever
+something on the card changes, so a cached card is never stale. CSRF tokens are per session:
+cached cards carry a placeholder that is replaced with the viewer's token on the way out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .models import Commitment, Project, Task
+from .selectors import describe_people, live_commitments, waiting_ahead
+
+CSRF_PLACEHOLDER = "CSRF-TOKEN-PLACEHOLDER"
+TIMEOUT = 24 * 60 * 60
+
+
+@dataclass
+class Cards:
+    html: list[SafeString]
+    places: int
+    filled: int
+
+
+def card_key(
+    project: Project, task_id: int, version: int, created_at: datetime, signed_in: bool
+) -> str:
+    born = int(created_at.timestamp() * 1e6)  # ids can be reused after a restore
+    variant = "in" if signed_in else "out"
+    return f"card:{task_id}.{born}:{version}:{project.status}:{get_language()}:{variant}"
+
+
+def _own_commitments(
+    project: Project, viewer_id: int | None, held_ids: list[int]
+) -> dict[int, tuple[int, str, int | None]]:
+    """task id -> (commitment id, status, waiting position) of the viewer's live commitments
+    in ``project`` (or the places this browser holds): one query."""
+    if not viewer_id and not held_ids:
+        return {}
+    mine = Q(user_id=viewer_id) if viewer_id else Q()
+    if held_ids:
+        mine |= Q(pk__in=held_ids)
+    rows = (
+        Commitment.objects.filter(mine, task__project=project, status__in=Commitment.LIVE)
+        .annotate(ahead=waiting_ahead())
+        .values_list("task_id", "pk", "status", "ahead")
+    )
+    return {
+        task_id: (pk, status, ahead + 1 if status == Commitment.Status.WAITING else None)
+        for task_id, pk, status, ahead in rows
+    }
+
+
+def project_cards(
+    request: HttpRequest,
+    project: Project,
+    *,
+    held_ids: list[int],
+    extra: dict[int, dict[str, Any]] | None = None,
+) -> Cards:
+    """The cards of the project's tasks in order (removed ones left out) and its progress.
+
+    ``extra`` maps a task id to context for a card rendered afresh (e.g. a form with errors).
+    Two queries when every card is cached (the tasks' keys, the viewer's own commitments),
+    two more for the cards that are not (their tasks and their people)."""
+    extra = extra or {}
+    rows = list(
+        Task.objects.filter(project=project, removed_at__isnull=True).values_list(
+            "pk", "version", "created_at", "capacity", "taken"
+        )
+    )
+    signed_in = request.user.is_authenticated
+    viewer_id = request.user.pk if signed_in else None
+    own = _own_commitments(project, viewer_id, held_ids)
+    keys: dict[int, str] = {}
+    for pk, version, created_at, _capacity, _taken in rows:
+        if pk in extra:
+            continue
+        key = card_key(project, pk, version, created_at, signed_in)
+        if pk in own:  # the viewer's own card also shows where their commitment stands
+            commitment_id, status, position = own[pk]
+            key = f"{key}:{commitment_id}.{status}.{position}"
+        keys[pk] = key
+    cached: dict[str, str] = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pk for pk, *_ in rows if pk in extra or keys[pk] not in cached]
+    fresh: dict[int, str] = {}
+    if missing:
+        tasks = list(Task.objects.filter(pk__in=missing))
+        people = live_commitments(missing)
+        for task in tasks:
+            describe_people(task, people.get(task.pk, []), viewer_id, set(held_ids))
+            fresh[task.pk] = render_card(project, task, signed_in, **extra.get(task.pk, {}))
+        cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
+    token = get_token(request)
+    html = [
+        mark_safe(  # noqa: S308 (rendered by our own template; only the token is put in)
+            (fresh.get(pk) or cached[keys[pk]]).replace(CSRF_PLACEHOLDER, token)
+        )
+        for pk, *_ in rows
+    ]
+    places = sum(capacity for _pk, _v, _c, capacity, _t in rows)
+    filled = sum(min(taken, capacity) for _pk, _v, _c, capacity, taken in rows)
+    return Cards(html=html, places=places, filled=filled)
+
+
+def render_card(project: Project, task: Task, signed_in: bool, **context: Any) -> str:
+    """One card as HTML, with the CSRF placeholder in its forms."""
+    return render_to_string(
+        "projects/_task_card.html",
+        {
+            "project": project,
+            "task": task,
+            "takes_open": project.is_open_for_takeover,
+            "signed_in": signed_in,
+            "csrf_token": CSRF_PLACEHOLDER,
+            **context,
+        },
+    )

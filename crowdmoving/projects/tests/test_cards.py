@@ -1,0 +1,76 @@
+"""Cached task cards are never stale and never carry another person's CSRF token."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from crowdmoving import factories as f
+from crowdmoving.accounts.actions import update_profile
+from crowdmoving.projects import actions
+
+pytestmark = pytest.mark.django_db
+
+HOST = "krass.example.org"
+
+
+def page(client, task) -> str:  # type: ignore[no-untyped-def]
+    return client.get(reverse("projects:detail", args=[task.project_id])).content.decode()
+
+
+def test_a_take_over_shows_on_the_next_visitors_page(client, task, volunteer):
+    assert "3 of 3 places free" in page(client, task)
+    actions.take_task(task, volunteer)
+    html = page(Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en"), task)
+    assert "2 of 3 places free" in html
+    assert "With Margit" in html
+
+
+def test_a_name_changed_in_settings_shows_at_once(client, task, volunteer):
+    actions.take_task(task, volunteer)
+    assert "With Margit" in page(client, task)
+    update_profile(volunteer, {"visibility": "anonymous"})
+    html = page(client, task)
+    assert "Margit" not in html
+    assert "1 person is in" in html
+
+
+def test_a_confirmed_hold_shows_the_name_on_the_card(client, task):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    assert "Vera" not in page(client, task)
+    actions.confirm_hold(hold.commitment, code=hold.code)
+    assert "With Vera" in page(client, task)
+
+
+def test_an_edited_task_shows_its_new_title(client, task):
+    assert "Infostand besetzen" in page(client, task)
+    actions.update_task(task, {"title": "Infostand am Markt"})
+    assert "Infostand am Markt" in page(client, task)
+
+
+def test_a_cached_card_carries_each_visitors_own_csrf_token(task, volunteer):
+    first = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    first.force_login(f.UserFactory())
+    page(first, task)  # fills the cache
+    second = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    second.force_login(volunteer)
+    html = page(second, task)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found
+    token = found.group(1)
+    take = reverse("projects:take", args=[task.project_id, task.pk])
+    response = second.post(take, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "CSRF-TOKEN-PLACEHOLDER" not in html
+
+
+def test_a_cached_page_costs_no_more_queries_than_a_fresh_one(
+    client, project, django_assert_max_num_queries
+):
+    for _ in range(30):
+        f.TaskFactory(project=project)
+    with django_assert_max_num_queries(12) as fresh:
+        page(client, project.tasks.first())
+    with django_assert_max_num_queries(len(fresh.captured_queries)):
+        page(client, project.tasks.first())
