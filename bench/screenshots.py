@@ -89,9 +89,9 @@ def server(port: int) -> Iterator[str]:
 
 def sign_in(page: Page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in|anmelden", re.I)).click()
+    page.get_by_label(re.compile("^(Email|E-Mail)", re.I)).fill(email)
+    page.get_by_label(re.compile("^(Password|Passwort)", re.I)).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in|anmelden|anmeldung", re.I)).click()
     page.wait_for_load_state()
 
 
