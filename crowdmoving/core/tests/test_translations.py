@@ -168,3 +168,52 @@ def test_an_unknown_host_answers_in_the_browsers_language(compiled_catalogues) -
     assert "keine Crowdmoving-Plattform" in german.content.decode()
     assert '<html lang="en">' in english.content.decode()
     assert "not a Crowdmoving platform" in english.content.decode()
+
+
+# --- allauth's account pages and mails speak "du" -------------------------------------------
+
+# Formal address ("Sie", "Ihr", "Ihnen" ...), as allauth's own German catalogue has it.
+FORMAL_ADDRESS = re.compile(r"\b(?:Sie|Ihr|Ihre|Ihrem|Ihren|Ihrer|Ihres|Ihnen)\b")
+
+
+def test_the_formal_address_check_notices_sie_and_ihr_but_not_du() -> None:
+    assert FORMAL_ADDRESS.search("Bitte geben Sie Ihr Passwort ein.")
+    assert FORMAL_ADDRESS.search("Ihre E-Mail wurde bestätigt.")
+    assert not FORMAL_ADDRESS.search("Bitte gib dein Passwort ein. Siehe oben, Ihringen.")
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_speaks_to_a_german_visitor_with_du(compiled_catalogues, client) -> None:
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="de")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="de">' in page
+    assert "Schick mir einen Anmeldecode" in page
+    assert "Send me a sign-in code" not in page
+    assert FORMAL_ADDRESS.findall(page) == []
+
+
+@pytest.mark.django_db
+def test_the_sign_in_code_pages_and_mail_speak_to_a_german_visitor_with_du(
+    compiled_catalogues, client, volunteer, outbox
+) -> None:
+    request_code = client.get(reverse("account_request_login_code"), HTTP_ACCEPT_LANGUAGE="de")
+    assert "ohne Passwort anmelden" in request_code.content.decode()
+    assert FORMAL_ADDRESS.findall(request_code.content.decode()) == []
+
+    response = client.post(
+        reverse("account_request_login_code"),
+        {"email": volunteer.email},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.status_code == 302
+    enter_code = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "gib ihn also bitte bald ein" in enter_code
+    assert FORMAL_ADDRESS.findall(enter_code) == []
+
+    mail = outbox()[-1]
+    text = f"{mail.subject}\n{mail.body}"
+    assert "Bitte gib ihn in deinem geöffneten Browserfenster ein." in text
+    assert "Wenn du das nicht warst, kannst du diese E-Mail einfach ignorieren." in text
+    assert "Please enter it" not in text
+    assert FORMAL_ADDRESS.findall(text) == []
