@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,8 +41,18 @@ def manage(*args: str, env: dict[str, str] | None = None) -> None:
 def ensure_environment() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 (runs before the venv exists)
         sys.exit("Crowdmoving needs Python 3.11 or newer.")
-    if not PY.exists():
+    if (
+        not PY.exists()
+        or subprocess.run([PY, "-m", "pip", "--version"], capture_output=True).returncode
+    ):
+        try:
+            import ensurepip  # noqa: F401
+        except ImportError:
+            sys.exit(
+                "This Python cannot create virtual environments with pip: install python3-venv."
+            )
         say("Creating the virtual environment in .venv")
+        shutil.rmtree(VENV, ignore_errors=True)
         venv.create(VENV, with_pip=True)
     wanted = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:

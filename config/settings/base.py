@@ -159,6 +159,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # well below the outbox's 5-minute claim
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crowdmoving <noreply@crowdmoving.localhost>")
 
 # Rendered task cards (keyed by the task's version) and other derived data. One process-local

@@ -77,9 +77,13 @@ def access_project(request: HttpRequest, pk: int) -> Project:
     raise Http404
 
 
-def access_task(request: HttpRequest, project: Project, task_id: int) -> Task:
-    """The task ``task_id`` of ``project`` unless it was removed, else Http404."""
-    task = Task.objects.filter(pk=task_id, project=project, removed_at__isnull=True).first()
+def access_task(
+    request: HttpRequest, project: Project, task_id: int, *, removed: bool = False
+) -> Task:
+    """The task ``task_id`` of ``project`` unless it was removed (with ``removed``: also
+    then, so that the action can say so), else Http404."""
+    tasks = Task.objects.filter(pk=task_id, project=project)
+    task = (tasks if removed else tasks.filter(removed_at__isnull=True)).first()
     if task is None:
         raise Http404
     task.project = project

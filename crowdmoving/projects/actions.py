@@ -115,22 +115,24 @@ def add_task(project: Project, data: dict[str, Any]) -> Task:
 
 
 def people_beyond(task: Task, capacity: int) -> list[Commitment]:
-    """Those who would lose their place if ``task`` had only ``capacity`` places: the latest
-    to join go first."""
-    holders = list(
+    """Those who would lose their place if ``task`` had only ``capacity`` places: places held
+    for unconfirmed visitors go first, then the latest to join."""
+    holders = sorted(
         Commitment.objects.filter(task=task, status__in=Commitment.HOLDING_A_PLACE)
         .select_related("user")
-        .order_by("-joined_at", "-pk")
+        .order_by("-joined_at", "-pk"),
+        key=lambda c: c.status != Status.HELD,
     )
     return holders[: max(len(holders) - capacity, 0)]
 
 
 def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) -> Task:
     """Write cleaned task fields. Shrinking below the places taken raises PeopleAffected unless
-    ``confirmed``; then the latest to join move back to the head of the waiting list and are
-    told by email. More places move people up from the waiting list."""
+    ``confirmed``; then unconfirmed held places end (confirming later takes a place afresh if
+    one is free) and the latest to join move back to the head of the waiting list, told by
+    email. More places move people up from the waiting list."""
     with transaction.atomic():
-        current = Task.objects.select_for_update().get(pk=task.pk)
+        current = _tasks().select_for_update().get(pk=task.pk)
         if current.removed_at is not None:
             raise TaskRemoved
         capacity = int(data.get("capacity", current.capacity))
@@ -141,15 +143,26 @@ def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) ->
             if field in data:
                 setattr(current, field, data[field])
         stamp = secrets.token_hex(4)
+        freed = 0
         for commitment in affected:
+            if commitment.status == Status.HELD:
+                # Never confirmed: the place ends; an unverified person is not queued.
+                freed += (
+                    _commitments()
+                    .filter(pk=commitment.pk, status=Status.HELD)
+                    .update(status=Status.EXPIRED, changed_at=timezone.now())
+                )
+                continue
             # Back to the waiting list, keeping their original place in the queue.
-            _commitments().filter(pk=commitment.pk, status=commitment.status).update(
-                status=Status.WAITING, changed_at=timezone.now()
+            moved = (
+                _commitments()
+                .filter(pk=commitment.pk, status=commitment.status)
+                .update(status=Status.WAITING, changed_at=timezone.now())
             )
-            notify.supporter_task_changed(commitment, "shrunk", stamp)
-        current.taken = Task.objects.filter(pk=current.pk).values_list(
-            "taken", flat=True
-        ).get() - len(affected)
+            if moved:
+                freed += 1
+                notify.supporter_task_changed(commitment, "shrunk", stamp)
+        current.taken = _tasks().filter(pk=current.pk).values_list("taken", flat=True).get() - freed
         current.version += 1
         current.save()
         promote_from_waitlist(current)
@@ -185,11 +198,14 @@ def move_task(task: Task, direction: str) -> None:
     """Swap ``task`` with its neighbour above ('up') or below ('down')."""
     with transaction.atomic():
         siblings = list(
-            Task.objects.select_for_update()
+            _tasks()
+            .select_for_update()
             .filter(project_id=task.project_id, removed_at__isnull=True)
             .order_by("position", "pk")
         )
-        index = next(i for i, t in enumerate(siblings) if t.pk == task.pk)
+        index = next((i for i, t in enumerate(siblings) if t.pk == task.pk), None)
+        if index is None:  # removed meanwhile
+            return
         other = index - 1 if direction == "up" else index + 1
         if not 0 <= other < len(siblings):
             return
@@ -209,6 +225,13 @@ def _claim_place(task_id: int) -> bool:
         .filter(pk=task_id, taken__lt=F("capacity"), removed_at__isnull=True)
         .update(taken=F("taken") + 1, version=F("version") + 1)
     )
+
+
+def _lock_task(task_id: int) -> None:
+    """Lock the task row first, as update_task does, so that actions touching a task and its
+    commitments always lock in the same order (no deadlock on PostgreSQL; SQLite's IMMEDIATE
+    transactions are serial anyway)."""
+    list(_tasks().select_for_update().filter(pk=task_id).values_list("pk", flat=True))
 
 
 def _free_place(task_id: int) -> None:
@@ -304,14 +327,17 @@ def hold_task(task: Task, *, name: str, email: str) -> Hold:
     HOLD_MINUTES; the worker releases it afterwards."""
     email = User.objects.normalize_email(email).strip().lower()
     language = translation.get_language() or ""
-    with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email,
-                name=name.strip(),
-                language=language if language in dict(settings.LANGUAGES) else "",
-            )
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    name=name.strip(),
+                    language=language if language in dict(settings.LANGUAGES) else "",
+                )
+        except IntegrityError:  # the same address at the same moment (a double click)
+            user = User.objects.get(email__iexact=email)
     code = f"{secrets.randbelow(10**6):06d}"
     commitment = _hold(task, user)
     code_hash = _code_hash(commitment.pk, code)
@@ -377,6 +403,7 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
     if code is not None:
         _check_code(commitment, code)
     with transaction.atomic():
+        _lock_task(commitment.task_id)
         confirmed = (
             _commitments()
             .filter(pk=commitment.pk, status=Status.HELD, hold_expires_at__gt=timezone.now())
@@ -395,9 +422,11 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
         return commitment
     release_expired_hold(commitment.pk)
     try:
-        return take_task(commitment.task, commitment.user)
+        taken = take_task(commitment.task, commitment.user)
     except TaskFull as error:
         raise HoldExpired from error
+    _commitments().filter(pk=commitment.pk).update(code_hash="")  # the link is used up
+    return taken
 
 
 def _check_code(commitment: Commitment, code: str) -> None:
@@ -430,6 +459,7 @@ def release_expired_hold(commitment_id: int) -> bool:
         commitment = Commitment.objects.filter(pk=commitment_id).select_related("task").first()
         if commitment is None:
             return False
+        _lock_task(commitment.task_id)
         expired = (
             _commitments()
             .filter(pk=commitment_id, status=Status.HELD, hold_expires_at__lte=timezone.now())
@@ -459,11 +489,12 @@ def withdraw(commitment: Commitment) -> Commitment:
         current = Commitment.objects.select_related("task__project", "user").get(pk=commitment.pk)
         if current.status not in Commitment.LIVE:
             return current
+        _lock_task(current.task_id)
         was = current.status
         changed = (
             _commitments()
             .filter(pk=current.pk, status=was)
-            .update(status=Status.WITHDRAWN, changed_at=timezone.now())
+            .update(status=Status.WITHDRAWN, changed_at=timezone.now(), code_hash="")
         )
         if not changed:  # a concurrent change won; look again
             return withdraw(current)

@@ -100,7 +100,15 @@ def project_cards(
         tasks = list(Task.objects.filter(pk__in=missing))
         people = live_commitments(missing)
         for task in tasks:
-            describe_people(task, people.get(task.pk, []), viewer_id, set(held_ids))
+            # A card under a shared key must not be personal, even if the viewer's own
+            # commitment appeared since `own` was read.
+            is_own = task.pk in own or task.pk in extra
+            describe_people(
+                task,
+                people.get(task.pk, []),
+                viewer_id if is_own else None,
+                set(held_ids) if is_own else set(),
+            )
             fresh[task.pk] = render_card(project, task, signed_in, **extra.get(task.pk, {}))
         cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
     token = get_token(request)

@@ -81,7 +81,10 @@ def supporter_already_in(commitment: Commitment) -> None:
 
 
 def supporter_promoted(commitment: Commitment) -> None:
-    _send(commitment.user, "supporter_promoted", f"promoted:{commitment.pk}", commitment.task)
+    stamp = commitment.changed_at.timestamp()  # moved up again later: a new mail
+    _send(
+        commitment.user, "supporter_promoted", f"promoted:{commitment.pk}:{stamp}", commitment.task
+    )
 
 
 def supporter_task_changed(commitment: Commitment, change: str, stamp: str) -> None:

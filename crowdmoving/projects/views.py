@@ -186,7 +186,8 @@ def _take_part(
     request: HttpRequest, pk: int, task_id: int, action: Callable[[Task, Any], Commitment]
 ) -> HttpResponse:
     project = access_project(request, pk)
-    task = access_task(request, project, task_id)
+    # A task removed while the page was open is answered with "removed", not a bare 404.
+    task = access_task(request, project, task_id, removed=True)
     if not request.user.is_authenticated:
         return _login_first(request, project.pk)
     try:

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from crowdmoving import factories as f
 from crowdmoving.projects import actions
@@ -123,3 +124,39 @@ def test_too_many_wrong_codes_lock_the_code_but_not_the_link(task, settings):
     commitment, current = actions.commitment_from_token(hold.token)
     assert commitment is not None and current
     assert actions.confirm_hold(commitment).status == Commitment.Status.ACTIVE
+
+
+def test_shrinking_ends_an_unconfirmed_hold_first_and_never_queues_it(task, volunteer):
+    held = actions.hold_task(task, name="Unbestätigt", email="unconfirmed@example.org")
+    actions.take_task(task, volunteer)
+    actions.update_task(task, {"capacity": 1}, confirmed=True)
+    held.commitment.refresh_from_db()
+    assert held.commitment.status == Commitment.Status.EXPIRED
+    assert Commitment.objects.get(task=task, user=volunteer).status == Commitment.Status.ACTIVE
+    actions.update_task(task, {"capacity": 3}, confirmed=True)
+    held.commitment.refresh_from_db()
+    assert held.commitment.status == Commitment.Status.EXPIRED  # never moved up unconfirmed
+    task.refresh_from_db()
+    assert task.taken == 1
+
+
+def test_a_link_used_after_the_hold_expired_is_used_up_too(task, settings):
+    hold = actions.hold_task(task, name="Vera Besuch", email="vera@example.org")
+    Commitment.objects.filter(pk=hold.commitment.pk).update(hold_expires_at=timezone.now())
+    commitment, current = actions.commitment_from_token(hold.token)
+    assert commitment is not None and current
+    taken = actions.confirm_hold(commitment)  # the place was still free: taken afresh
+    assert taken.status == Commitment.Status.ACTIVE
+    assert actions.commitment_from_token(hold.token)[1] is False
+    actions.withdraw(taken)
+    assert actions.commitment_from_token(hold.token)[1] is False
+
+
+def test_moving_up_twice_mails_twice(task, volunteer, outbox):
+    holders = [actions.take_task(task, f.UserFactory()) for _ in range(task.capacity)]
+    actions.join_waitlist(task, volunteer)
+    actions.withdraw(holders[0])  # volunteer moves up
+    actions.update_task(task, {"capacity": task.capacity - 1}, confirmed=True)  # back to waiting
+    actions.withdraw(holders[1])  # and up again
+    subjects = [m.subject for m in outbox() if volunteer.email in m.to]
+    assert sum("für dich frei" in s for s in subjects) == 2

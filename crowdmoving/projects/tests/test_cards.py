@@ -9,6 +9,7 @@ from django.urls import reverse
 from crowdmoving import factories as f
 from crowdmoving.accounts.actions import update_profile
 from crowdmoving.projects import actions
+from crowdmoving.projects.models import Commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,49 @@ def test_a_cached_page_costs_no_more_queries_than_a_fresh_one(
         page(client, project.tasks.first())
     with django_assert_max_num_queries(len(fresh.captured_queries)):
         page(client, project.tasks.first())
+
+
+def _without_tokens(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+
+
+def test_after_every_action_the_cached_page_equals_a_fresh_render(project, volunteer):
+    """Whatever happens, what a visitor sees from the cache is what a fresh render shows."""
+    from django.core.cache import cache
+
+    task = f.TaskFactory(project=project, capacity=2)
+    other = f.UserFactory(name="Olga Other")
+    third = f.UserFactory(name="Theo Third")
+    visitors = [Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en") for _ in range(3)]
+    visitors[0].force_login(f.UserFactory())  # an uninvolved signed-in person
+    visitors[1].force_login(volunteer)  # someone whose own card changes
+
+    state: dict = {}
+    steps = [
+        lambda: actions.take_task(task, volunteer),
+        lambda: state.setdefault("hold", actions.hold_task(task, name="Hugo", email="h@x.org")),
+        lambda: actions.join_waitlist(task, other),
+        lambda: actions.join_waitlist(task, third),
+        lambda: actions.confirm_hold(state["hold"].commitment),
+        lambda: update_profile(volunteer, {"visibility": "full"}),
+        lambda: actions.withdraw(Commitment.objects.get(task=task, user=volunteer)),
+        lambda: actions.update_task(task, {"capacity": 1}, confirmed=True),
+        lambda: actions.update_task(task, {"capacity": 3, "title": "Neu"}, confirmed=True),
+        lambda: actions.change_status(project, "closed"),
+    ]
+    for number, step in enumerate(steps):
+        for visitor in visitors:
+            page(visitor, task)  # fill the cache with what each saw before
+        step()
+        for index, visitor in enumerate(visitors):
+            cached = _without_tokens(page(visitor, task))
+            cache.clear()
+            fresh = _without_tokens(page(visitor, task))
+            if cached != fresh:
+                import difflib
+
+                diff = "\n".join(
+                    difflib.unified_diff(fresh.split("\n"), cached.split("\n"), lineterm="")
+                )
+                raise AssertionError(f"step {number}, visitor {index}:\n{diff}")

@@ -331,9 +331,12 @@ def test_a_closed_project_refuses_with_a_message(login, volunteer, task):
     assert not live(task, volunteer).exists()
 
 
-def test_a_removed_task_is_a_404(login, volunteer, task):
+def test_a_removed_task_is_a_404_except_for_the_take_over_that_says_why(login, volunteer, task):
     actions.remove_task(task)
-    assert login(volunteer).post(task_url("take", task)).status_code == 404
+    browser = login(volunteer)
+    assert browser.get(task_url("hold", task)).status_code == 404
+    assert browser.post(task_url("withdraw", task)).status_code == 404
+    assert browser.post(task_url("take", task)).status_code == 302  # with "removed" message
 
 
 def test_the_organiser_is_told_by_email(login, volunteer, organiser, task, outbox):
@@ -614,3 +617,12 @@ def test_a_hold_with_an_address_that_takes_part_looks_like_any_hold_and_tells_th
     mails = outbox()
     assert [m.to for m in mails] == [[volunteer.email]]
     assert "Du bist schon dabei" in mails[0].subject  # the platform speaks German
+
+
+def test_taking_a_task_removed_while_the_page_was_open_says_so_in_the_card(login, volunteer, task):
+    actions.remove_task(task)
+    browser = login(volunteer)
+    card = browser.post(task_url("take", task), **HTMX).content.decode()
+    assert "This task was removed by the organisers." in card
+    response = browser.post(task_url("take", task), follow=True)
+    assert "This task was removed by the organisers." in response.content.decode()
