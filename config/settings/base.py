@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "crowdmoving.organisations",
     "crowdmoving.projects",
     "crowdmoving.notifications",
+    "crowdmoving.team",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,20 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, blank=True, choices=[("de", "Deutsch"), ("en", "English")]
     )
+    share_contact = models.BooleanField(
+        _("Other supporters of my projects may see my email address"),
+        default=False,
+        help_text=_("Organisers always see it. Off unless you switch it on."),
+    )
+    share_contact_asked = models.BooleanField(default=False, editable=False)
+    muted_email_kinds = models.JSONField(
+        default=list, blank=True, help_text="Notification kinds not sent by email."
+    )
+    daily_digest = models.BooleanField(
+        _("One email a day with everything, instead of single emails"), default=False
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+    calendar_token = models.CharField(max_length=40, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -4,11 +4,59 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from crowdmoving.tenancy.models import Platform
+
+
+class Kind(models.TextChoices):
+    """What a notification is about; each kind can be muted for email (except essentials)."""
+
+    TASK_TAKEN = "task_taken", _("Someone took a task of my project")
+    TASK_WITHDRAWN = "task_withdrawn", _("Someone stepped back from a task of my project")
+    CONFIRMED = "confirmed", _("Confirmation when I take a task")
+    PROMOTED = "promoted", _("I moved up from a waiting list")
+    TASK_CHANGED = "task_changed", _("A task I hold was changed or removed")
+    PROJECT_CLOSED = "project_closed", _("A project I help with was closed")
+    TEAM_MESSAGE = "team_message", _("A new message in a project team")
+    INTRODUCTION = "introduction", _("An organiser introduces me to someone")
+    REMINDER = "reminder", _("A reminder before my task")
+    WELCOME_NUDGE = "welcome_nudge", _("A new supporter is waiting for a welcome")
+    MEMBERSHIP = "membership", _("Changes to my roles in an organisation")
+
+
+# Always emailed at once: a person must not miss these by a setting.
+ESSENTIAL_KINDS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.TASK_CHANGED}
+
+
+class Notification(models.Model):
+    """An in-app notification; the list with its unread count is per platform."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False, help_text="Sent by email at once.")
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Notification]] = ScopedManager(platform="platform")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "platform", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class OutboxMessage(models.Model):

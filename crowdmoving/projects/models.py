@@ -50,6 +50,17 @@ class Project(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("remind supporters this many hours before a task"),
+        default=24,
+        help_text=_("0 sends no reminders."),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_projects",
+        help_text="Supporters to whom the volunteer coordination of this project is handed over.",
+    )
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the project first became public."
     )
@@ -158,7 +169,8 @@ class Commitment(models.Model):
         WITHDRAWN = "withdrawn", _("Stepped back")
         EXPIRED = "expired", _("Not confirmed in time")
         RELEASED = "released", _("Released by the organiser")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", _("Took part")
+        NO_SHOW = "no_show", _("Did not come")
 
     LIVE = (Status.HELD, Status.ACTIVE, Status.WAITING)
     HOLDING_A_PLACE = (Status.HELD, Status.ACTIVE)
@@ -173,6 +185,15 @@ class Commitment(models.Model):
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     code_hash = models.CharField(max_length=128, blank=True)
     code_attempts = models.PositiveSmallIntegerField(default=0)
+    # After the day: who took part, with how many hours, confirmed by whom and when.
+    hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    attendance_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attendance_confirmed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    welcomed_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[Commitment]] = ScopedManager(
         platform="task__project__organisation__platform"

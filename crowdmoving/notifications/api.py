@@ -1,0 +1,77 @@
+"""Tell a person about something: an in-app notification on the platform where it happened and,
+unless they muted that kind of email or read a daily digest, an email through the outbox.
+
+Every capability notifies through ``notify``; only essentials without an in-app side (a hold's
+code, account mails) write to the outbox directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from crowdmoving.accounts.models import User
+from crowdmoving.tenancy.models import Platform
+
+from .models import ESSENTIAL_KINDS, Kind, Notification
+from .outbox import queue_email, site_url
+
+
+def wants_email_now(user: User, kind: str) -> bool:
+    """Essentials always; otherwise not when muted, and not when the person reads a digest."""
+    if kind in ESSENTIAL_KINDS:
+        return True
+    return kind not in (user.muted_email_kinds or []) and not user.daily_digest
+
+
+def render_subject(template: str, context: dict[str, Any], language: str) -> str:
+    with translation.override(language):
+        text = render_to_string(f"notifications/email/{template}_subject.txt", context)
+    return " ".join(text.split())
+
+
+def notify(
+    user: User,
+    kind: Kind | str,
+    *,
+    platform: Platform,
+    template: str,
+    key: str,
+    url: str = "",
+    context: dict[str, Any] | None = None,
+) -> Notification:
+    """Notify ``user`` of ``kind`` on ``platform``: ``template`` names
+    notifications/email/<template>_subject.txt (also the in-app title) and <template>.txt;
+    ``key`` deduplicates the email; ``url`` is a path on the platform the notification links
+    to. Call it inside the transaction of the change it reports."""
+    language = user.language or platform.default_language or settings.LANGUAGE_CODE
+    context = {
+        "person": user,
+        "platform": platform,
+        "site_url": site_url(platform),
+        "url": url,
+        **(context or {}),
+    }
+    email_now = wants_email_now(user, kind)
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            platform=platform,
+            user=user,
+            kind=kind,
+            title=render_subject(template, context, language)[:255],
+            url=url,
+            emailed=email_now,
+        )
+        if email_now:
+            queue_email(
+                to=user.email,
+                template=template,
+                context=context,
+                key=key,
+                platform=platform,
+                language=language,
+            )
+    return notification
