@@ -7,6 +7,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", include("crowdmoving.accounts.urls")),
     path("manage/", include("crowdmoving.projects.urls_manage")),
+    path("notifications/", include("crowdmoving.notifications.urls")),
+    path("projects/<int:pk>/team/", include("crowdmoving.team.urls")),
     path("", include("crowdmoving.projects.urls")),
 ]
 
