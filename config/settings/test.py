@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -9,7 +11,10 @@ DEFAULT_PLATFORM_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 MEDIA_ROOT = VAR_DIR / "test-media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that the concurrency tests' threads really share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # CROWDMOVING_TEST_DB lets parallel runs on one machine use separate files.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / os.environ.get("CROWDMOVING_TEST_DB", "test-db.sqlite3"))
+    }
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
