@@ -154,9 +154,14 @@ class TakeOverMachine(RuleBasedStateMachine):
         with scope(platform=self.platform):
             actions.update_task(self.task, {"capacity": capacity}, confirmed=True)
         self.capacity = capacity
+        # Unconfirmed held places end first (never queued), then the latest to join wait.
         latest_first = sorted(self.holders(), key=lambda p: self.live[p][1], reverse=True)
+        latest_first.sort(key=lambda p: self.live[p][0] != Status.HELD)
         for person in latest_first[: max(len(latest_first) - capacity, 0)]:
-            self.live[person][0] = Status.WAITING
+            if self.live[person][0] == Status.HELD:
+                del self.live[person]
+            else:
+                self.live[person][0] = Status.WAITING
         self.promote()
 
     @precondition(lambda self: not self.removed)
