@@ -72,7 +72,7 @@ def serve() -> None:
     manage("seed_demo", env=env)
     say("Starting the background worker")
     worker = subprocess.Popen(  # noqa: S603
-        [str(PY), "manage.py", "db_worker", "--interval", "1"], cwd=ROOT, env=env
+        [str(PY), "manage.py", "run_worker", "--interval", "1"], cwd=ROOT, env=env
     )
     try:
         say("Serving on http://127.0.0.1:8000 (Ctrl-C stops)")

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crowdmoving.tenancy.context_processors.platform",
+                "crowdmoving.notifications.context_processors.unread",
             ],
         },
     }

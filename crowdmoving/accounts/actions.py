@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import transaction
@@ -27,3 +28,10 @@ def update_profile(user: User, data: dict[str, Any]) -> User:
         ).values_list("task_id", flat=True)
         touch_tasks(list(shown_on))
     return user
+
+
+def regenerate_calendar_token(user: User) -> str:
+    """Give ``user`` a new secret for their calendar feed; the old address stops working."""
+    user.calendar_token = secrets.token_urlsafe(24)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

@@ -18,6 +18,8 @@ from crowdmoving.tenancy.models import Platform
 
 from .models import OutboxMessage
 
+Attachment = dict[str, str]  # {"filename": ..., "mimetype": ..., "content": ...}
+
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
@@ -38,17 +40,41 @@ def queue_email(
     key: str,
     platform: Platform | None,
     language: str | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> OutboxMessage | None:
     """Render ``notifications/email/<template>_subject.txt`` and ``.txt`` in the recipient's
-    language and write them to the outbox. Returns None if ``key`` was already queued."""
+    language and write them to the outbox. Returns None if ``key`` was already queued.
+
+    The HTML part is ``<template>.html`` if there is one, else the text in the platform's
+    HTML frame (notifications/email/_base.html). An ``unsubscribe_url`` in the context adds
+    the one-click unsubscribe footer to both parts. ``attachments`` are dicts with filename,
+    mimetype and (text) content."""
     language = language or (platform.default_language if platform else settings.LANGUAGE_CODE)
     context = {"platform": platform, "site_url": site_url(platform), **context}
     with translation.override(language):
         subject = " ".join(
             render_to_string(f"notifications/email/{template}_subject.txt", context).split()
         )
-        body = render_to_string(f"notifications/email/{template}.txt", context)
-    return _write(platform=platform, key=key, to=to, subject=subject, body=body)
+        body: str = render_to_string(f"notifications/email/{template}.txt", context)
+        if context.get("unsubscribe_url"):
+            body = (
+                body.rstrip()
+                + "\n\n"
+                + render_to_string("notifications/email/_unsubscribe.txt", context)
+            )
+        html_body = render_to_string(
+            [f"notifications/email/{template}.html", "notifications/email/_base.html"],
+            {**context, "subject": subject, "text_body": body},
+        )
+    return _write(
+        platform=platform,
+        key=key,
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        attachments=list(attachments or []),
+    )
 
 
 def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> None:
@@ -67,7 +93,7 @@ def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> 
         )
 
 
-def _write(*, platform: Platform | None, key: str, to: str, **content: str) -> OutboxMessage | None:
+def _write(*, platform: Platform | None, key: str, to: str, **content: Any) -> OutboxMessage | None:
     with transaction.atomic(), scopes_disabled():
         message, created = OutboxMessage.objects.get_or_create(
             key=key, defaults={"platform": platform, "to": to, **content}
@@ -113,6 +139,8 @@ def deliver(message_id: int) -> bool:
         )
         if message.html_body:
             email.attach_alternative(message.html_body, "text/html")
+        for attachment in message.attachments or []:
+            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         try:
             email.send()
         except Exception as error:  # any transport failure is retried

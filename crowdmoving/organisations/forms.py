@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation
+from .models import Organisation, Role
 
 
 class OrganisationForm(forms.ModelForm):
@@ -31,3 +31,28 @@ class OrganisationForm(forms.ModelForm):
                 "max_length": _("The name can be at most %(limit_value)d characters long."),
             },
         }
+
+
+ROLE_HELP = _(
+    "Owner: members, settings and everything else. Coordinator: supporters, messages and "
+    "confirming who took part. Editor: projects and tasks."
+)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        error_messages={
+            "required": _("Please enter the email address of the person you invite."),
+            "invalid": _("Please enter an email address like name@example.org."),
+        },
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, help_text=ROLE_HELP)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        error_messages={"invalid_choice": _("Please choose one of the roles.")},
+    )

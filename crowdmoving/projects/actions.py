@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -81,10 +82,14 @@ def update_project(project: Project, data: dict[str, Any]) -> Project:
 def change_status(project: Project, status: str) -> Project:
     """Move ``project`` to another state; the first time it becomes public is remembered, so
     that closing a project that was only ever shared in the inner circle keeps it there."""
+    was = project.status
     project.status = Project.Status(status)
     if project.status == Project.Status.PUBLIC and project.published_at is None:
         project.published_at = timezone.now()
-    project.save(update_fields=["status", "published_at", "updated_at"])
+    with transaction.atomic():
+        project.save(update_fields=["status", "published_at", "updated_at"])
+        if project.status == Project.Status.CLOSED and was != Project.Status.CLOSED:
+            notify.project_closed(project)
     return project
 
 
@@ -139,6 +144,7 @@ def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) ->
         affected = people_beyond(current, capacity)
         if affected and not confirmed:
             raise PeopleAffected(affected)
+        before = {field: getattr(current, field) for field in notify.WATCHED_FIELDS}
         for field in TASK_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
@@ -165,8 +171,10 @@ def update_task(task: Task, data: dict[str, Any], *, confirmed: bool = False) ->
         current.taken = _tasks().filter(pk=current.pk).values_list("taken", flat=True).get() - freed
         current.version += 1
         current.save()
-        promote_from_waitlist(current)
+        promoted = promote_from_waitlist(current)
         current.refresh_from_db()
+        changed = [f for f, value in before.items() if getattr(current, f) != value]
+        notify.task_changed(current, changed, skip=[c.pk for c in promoted])
         return current
 
 
@@ -533,3 +541,142 @@ def promote_from_waitlist(task: Task) -> list[Commitment]:
             notify.organisers_of_change(winner, "taken")
             promoted.append(winner)
     return promoted
+
+
+# --- hand-over and completion ---------------------------------------------------------------
+
+
+def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bool:
+    """Make ``supporter`` (who holds or held a place in ``project``) a coordinator of this
+    project: she sees the supporters and waiting lists, confirms attendance and receives the
+    organisers' notifications. She is told by email and in the app. Returns False (and tells
+    nobody) when she coordinates it already; raises NotASupporter for anyone else."""
+    from crowdmoving.notifications.api import notify as notify_person
+    from crowdmoving.notifications.models import Kind
+
+    from .errors import NotASupporter
+
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        takes_part = Commitment.objects.filter(
+            task__project=project,
+            user=supporter,
+            status__in=(Status.ACTIVE, Status.COMPLETED),
+        ).exists()
+        if not takes_part:
+            raise NotASupporter
+        if project.coordinators.filter(pk=supporter.pk).exists():
+            return False
+        project.coordinators.add(supporter)
+        notify_person(
+            supporter,
+            Kind.MEMBERSHIP,
+            platform=project.organisation.platform,
+            template="coordination_handed_over",
+            key=f"handover:{project.pk}:{supporter.pk}:{timezone.now().timestamp()}",
+            url=reverse("manage:project", args=[project.pk]),
+            context={"project": project, "by": by},
+        )
+    return True
+
+
+def task_days(task: Task) -> int:
+    """On how many calendar days a task takes place (local time); at least one."""
+    if task.timing == Task.Timing.SCHEDULED and task.starts_at:
+        end = task.ends_at or task.starts_at
+        first, last = timezone.localdate(task.starts_at), timezone.localdate(end)
+        return (last - first).days + 1
+    return 1
+
+
+def default_hours(task: Task) -> Decimal | None:
+    """The hours proposed for someone who took part: a scheduled task's duration, rounded to
+    a quarter hour. A whole-day or flexible task has no duration to go by: None (blank)."""
+    if task.timing == Task.Timing.SCHEDULED and task.starts_at and task.ends_at:
+        seconds = (task.ends_at - task.starts_at).total_seconds()
+        quarters = round(seconds / 900)
+        return (Decimal(quarters) / 4).quantize(Decimal("0.01"))
+    return None
+
+
+def max_hours(commitment: Commitment) -> Decimal:
+    """No more than 24 hours for each day of the task. A flexible task has no days: 24 for
+    each day since the person took it (at least one)."""
+    task = commitment.task
+    if task.timing == Task.Timing.FLEXIBLE or not (task.starts_at or task.day):
+        days = max((timezone.now() - commitment.joined_at).days + 1, 1)
+    else:
+        days = task_days(task)
+    return Decimal(24 * days)
+
+
+def task_has_ended(task: Task) -> bool:
+    """Scheduled and whole-day tasks after their end; flexible tasks at any time (they are
+    done whenever they suit)."""
+    now = timezone.now()
+    if task.timing == Task.Timing.SCHEDULED and task.starts_at:
+        return (task.ends_at or task.starts_at) <= now
+    if task.timing == Task.Timing.DAY and task.day:
+        return task.day < timezone.localdate(now)
+    return task.timing == Task.Timing.FLEXIBLE
+
+
+# What a coordinator can say about a person after the day; "open" leaves it unconfirmed.
+ATTENDANCE = (Status.COMPLETED, Status.NO_SHOW)
+CONFIRMABLE = (Status.ACTIVE, Status.COMPLETED, Status.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    commitment_id: int
+    status: str  # Status.COMPLETED, Status.NO_SHOW, or Status.ACTIVE to leave it open
+    hours: Decimal | None = None
+
+
+def confirm_attendance(project: Project, entries: list[Attendance], *, by: User) -> int:
+    """Record who of ``project`` took part (with hours) and who did not come, in one
+    transaction. Only commitments of tasks that have ended can be confirmed; a commitment
+    whose status and hours stay the same is left alone, so repeating is harmless and the
+    record keeps who confirmed it when. A correction overwrites it with the new person and
+    time. Raises AttendanceRefused (nothing saved) for a commitment that is not confirmable
+    or hours out of range. Returns how many commitments changed."""
+    from .errors import AttendanceRefused
+
+    now = timezone.now()
+    changed = 0
+    with transaction.atomic():
+        wanted = {entry.commitment_id: entry for entry in entries}
+        current = {
+            c.pk: c
+            for c in Commitment.objects.select_for_update(of=("self",))
+            .filter(pk__in=wanted, task__project=project, task__removed_at__isnull=True)
+            .select_related("task")
+        }
+        for commitment_id, entry in wanted.items():
+            commitment = current.get(commitment_id)
+            if (
+                commitment is None
+                or commitment.status not in CONFIRMABLE
+                or not task_has_ended(commitment.task)
+                or entry.status not in CONFIRMABLE
+            ):
+                raise AttendanceRefused
+            hours = entry.hours if entry.status == Status.COMPLETED else None
+            if hours is not None and not (0 <= hours <= max_hours(commitment)):
+                raise AttendanceRefused
+            if entry.status == Status.ACTIVE:
+                # Left open. Once confirmed, a record is corrected, never made open again.
+                if commitment.status != Status.ACTIVE:
+                    raise AttendanceRefused
+                continue
+            if commitment.status == entry.status and commitment.hours == hours:
+                continue
+            _commitments().filter(pk=commitment.pk).update(
+                status=entry.status,
+                hours=hours,
+                attendance_confirmed_by=by,
+                attendance_confirmed_at=now,
+                changed_at=now,
+            )
+            changed += 1
+    return changed

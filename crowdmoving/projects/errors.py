@@ -42,3 +42,14 @@ class PeopleAffected(Refused):
     def __init__(self, affected: list) -> None:
         super().__init__()
         self.affected = affected
+
+
+class NotASupporter(Refused):
+    message = _("Coordination can only be handed over to someone who took a task in this project.")
+
+
+class AttendanceRefused(Refused):
+    message = _(
+        "Attendance can only be confirmed for people who took a task that has ended, "
+        "with hours from 0 to 24 per day of the task."
+    )

@@ -1,62 +1,277 @@
-"""Who is told what about projects, always through the outbox."""
+"""Who is told what about projects. Every event goes through notifications.api.notify (an
+in-app notification and, as the person chose, an email); only the hold's code and the "already
+in" mail, which have no in-app side, go to the outbox directly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from crowdmoving.accounts.models import User
-from crowdmoving.notifications.outbox import queue_email
+from crowdmoving.core import ics
+from crowdmoving.notifications.api import notify
+from crowdmoving.notifications.models import Kind
+from crowdmoving.notifications.outbox import Attachment, queue_email, site_url
 from crowdmoving.organisations.models import Membership, Role
 
 from .models import Commitment, Project, Task
 
-
-def _organisers(project: Project) -> list[User]:
-    """Members who coordinate supporters: owners and coordinators."""
-    memberships = Membership.objects.filter(
-        organisation_id=project.organisation_id, role__in=[Role.OWNER, Role.COORDINATOR]
-    ).select_related("user")
-    return [m.user for m in memberships]
+# The fields of a task whose change its supporters are told about.
+WATCHED_FIELDS = ("timing", "starts_at", "ends_at", "day", "location")
 
 
-def _send(user: User, template: str, key: str, task: Task, **context: Any) -> None:
-    project = task.project
-    platform = project.organisation.platform
-    queue_email(
-        to=user.email,
-        template=template,
-        key=key,
-        platform=platform,
-        language=user.language or None,
-        context={
-            "person": user,
-            "task": task,
-            "project": project,
-            "project_path": reverse("projects:detail", args=[project.pk]),
-            "dashboard_path": reverse("manage:project", args=[project.pk]),
-            "my_tasks_path": reverse("me:tasks"),
-            **context,
-        },
+def organisers(project: Project) -> list[User]:
+    """Who coordinates the supporters of ``project``: the organisation's owners and
+    coordinators, and the supporters the coordination was handed over to."""
+    people: dict[int, User] = {}
+    memberships = (
+        Membership.objects.filter(
+            organisation_id=project.organisation_id, role__in=[Role.OWNER, Role.COORDINATOR]
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        people.setdefault(membership.user.pk, membership.user)
+    for user in project.coordinators.order_by("pk"):
+        people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+def contact_person(project: Project) -> User | None:
+    """Whom a supporter writes to: the coordinator the project was handed over to, else the
+    organiser who created it (while still an organiser), else the first owner."""
+    handed_over = project.coordinators.order_by("pk").first()
+    if handed_over is not None:
+        return handed_over
+    people = organisers(project)
+    return next((p for p in people if p.pk == project.created_by_id), None) or next(
+        iter(people), None
     )
 
 
+def _context(task: Task, **extra: Any) -> dict[str, Any]:
+    project = task.project
+    return {
+        "task": task,
+        "project": project,
+        "project_path": reverse("projects:detail", args=[project.pk]),
+        "dashboard_path": reverse("manage:project", args=[project.pk]),
+        "my_tasks_path": reverse("me:tasks"),
+        **extra,
+    }
+
+
+def _notify(
+    user: User,
+    kind: Kind,
+    template: str,
+    key: str,
+    task: Task,
+    *,
+    url: str = "",
+    attachments: list[Attachment] | None = None,
+    **context: Any,
+) -> None:
+    project = task.project
+    notify(
+        user,
+        kind,
+        platform=project.organisation.platform,
+        template=template,
+        key=key,
+        url=url or reverse("projects:detail", args=[project.pk]),
+        context=_context(task, **context),
+        attachments=attachments,
+    )
+
+
+def task_calendar(task: Task) -> list[Attachment]:
+    """The task as an .ics attachment, or nothing when it has no date."""
+    project = task.project
+    start = task.starts_at if task.timing == Task.Timing.SCHEDULED else None
+    day = task.day if task.timing == Task.Timing.DAY else None
+    if start is None and day is None:
+        return []
+    platform = project.organisation.platform
+    url = site_url(platform) + reverse("projects:detail", args=[project.pk])
+    event = ics.event(
+        uid=f"task-{task.pk}@crowdmoving",
+        start=start,
+        end=task.ends_at if start else None,
+        all_day_date=day,
+        summary=f"{task.title} ({project.title})",
+        description=f"{project.organisation.name}: {project.title}\n{url}",
+        location=task.location or project.place,
+        url=url,
+    )
+    return [
+        {
+            "filename": "task.ics",
+            "mimetype": "text/calendar",
+            "content": ics.calendar([event], platform.name),
+        }
+    ]
+
+
+# --- to the organisers ---------------------------------------------------------------------
+
+
 def organisers_of_change(commitment: Commitment, event: str) -> None:
-    """Tell the organisers at once that someone took or stepped back from a task."""
-    for organiser in _organisers(commitment.task.project):
-        _send(
+    """Tell the organisers that someone took ('taken') or stepped back ('withdrawn')."""
+    kind = Kind.TASK_TAKEN if event == "taken" else Kind.TASK_WITHDRAWN
+    task = commitment.task
+    stamp = commitment.changed_at.timestamp()
+    for organiser in organisers(task.project):
+        _notify(
             organiser,
+            kind,
             f"organiser_{event}",
-            f"organiser-{event}:{commitment.pk}:{commitment.changed_at.timestamp()}:{organiser.pk}",
-            commitment.task,
+            f"organiser-{event}:{commitment.pk}:{stamp}:{organiser.pk}",
+            task,
+            url=reverse("manage:project", args=[task.project_id]),
             supporter=commitment.user,
         )
 
 
+def organisers_nudge(commitment: Commitment) -> None:
+    """A supporter has waited 48 hours for a welcome."""
+    task = commitment.task
+    for organiser in organisers(task.project):
+        _notify(
+            organiser,
+            Kind.WELCOME_NUDGE,
+            "organiser_nudge",
+            f"nudge:{commitment.pk}:{organiser.pk}",
+            task,
+            url=reverse("manage:project", args=[task.project_id]),
+            supporter=commitment.user,
+        )
+
+
+# --- to supporters -------------------------------------------------------------------------
+
+
 def supporter_confirmed(commitment: Commitment) -> None:
-    _send(commitment.user, "supporter_confirmed", f"confirmed:{commitment.pk}", commitment.task)
+    task = commitment.task
+    _notify(
+        commitment.user,
+        Kind.CONFIRMED,
+        "supporter_confirmed",
+        f"confirmed:{commitment.pk}",
+        task,
+        url=reverse("me:tasks"),
+        attachments=task_calendar(task),
+        contact=contact_person(task.project),
+    )
+
+
+def supporter_promoted(commitment: Commitment) -> None:
+    task = commitment.task
+    stamp = commitment.changed_at.timestamp()  # moved up again later: a new mail
+    _notify(
+        commitment.user,
+        Kind.PROMOTED,
+        "supporter_promoted",
+        f"promoted:{commitment.pk}:{stamp}",
+        task,
+        url=reverse("me:tasks"),
+        attachments=task_calendar(task),
+        contact=contact_person(task.project),
+    )
+
+
+def supporter_task_changed(commitment: Commitment, change: str, stamp: str) -> None:
+    """``change`` is 'removed' or 'shrunk' (moved back to the waiting list)."""
+    _notify(
+        commitment.user,
+        Kind.TASK_CHANGED,
+        f"supporter_task_{change}",
+        f"task-{change}:{commitment.pk}:{stamp}",
+        commitment.task,
+    )
+
+
+def task_changed(task: Task, changed: Iterable[str], *, skip: Iterable[int] = ()) -> None:
+    """Tell the holders of ``task`` that its time or place changed (``changed`` names the
+    fields); a new time means a new reminder. ``skip``: commitments told otherwise."""
+    changed = [field for field in changed if field in WATCHED_FIELDS]
+    if not changed:
+        return
+    holders = Commitment.objects.filter(task_id=task.pk, status=Commitment.Status.ACTIVE)
+    if set(changed) - {"location"}:
+        holders.update(reminded_at=None)
+    for commitment in holders.exclude(pk__in=list(skip)).select_related("user"):
+        commitment.task = task
+        _notify(
+            commitment.user,
+            Kind.TASK_CHANGED,
+            "supporter_task_changed",
+            f"task-changed:{commitment.pk}:{task.version}",
+            task,
+            url=reverse("me:tasks"),
+            attachments=task_calendar(task),
+            time_changed=bool(set(changed) - {"location"}),
+            place_changed="location" in changed,
+            contact=contact_person(task.project),
+        )
+
+
+def project_closed(project: Project) -> None:
+    """Tell everyone who holds a task of ``project`` that it was closed."""
+    commitments = (
+        Commitment.objects.filter(
+            task__project=project,
+            task__removed_at__isnull=True,
+            status=Commitment.Status.ACTIVE,
+        )
+        .select_related("user", "task")
+        .order_by("user_id", "pk")
+    )
+    told: set[int] = set()
+    for commitment in commitments:
+        if commitment.user_id in told:
+            continue
+        told.add(commitment.user_id)
+        commitment.task.project = project
+        _notify(
+            commitment.user,
+            Kind.PROJECT_CLOSED,
+            "supporter_project_closed",
+            f"project-closed:{project.pk}:{commitment.user_id}:{project.updated_at.timestamp()}",
+            commitment.task,
+            contact=contact_person(project),
+        )
+
+
+def supporter_reminder(commitment: Commitment) -> None:
+    task = commitment.task
+    _notify(
+        commitment.user,
+        Kind.REMINDER,
+        "supporter_reminder",
+        f"reminder:{commitment.pk}:{task.starts_at.timestamp() if task.starts_at else ''}",
+        task,
+        url=reverse("me:tasks"),
+        contact=contact_person(task.project),
+    )
+
+
+# --- mails without an in-app side ----------------------------------------------------------
+
+
+def _send(user: User, template: str, key: str, task: Task, **context: Any) -> None:
+    queue_email(
+        to=user.email,
+        template=template,
+        key=key,
+        platform=task.project.organisation.platform,
+        language=user.language or None,
+        context={"person": user, **_context(task, **context)},
+    )
 
 
 def supporter_hold(commitment: Commitment, code: str, confirm_path: str, stamp: str) -> None:
@@ -77,21 +292,4 @@ def supporter_already_in(commitment: Commitment) -> None:
     hour = timezone.now().strftime("%Y%m%d%H")
     _send(
         commitment.user, "supporter_already_in", f"already:{commitment.pk}:{hour}", commitment.task
-    )
-
-
-def supporter_promoted(commitment: Commitment) -> None:
-    stamp = commitment.changed_at.timestamp()  # moved up again later: a new mail
-    _send(
-        commitment.user, "supporter_promoted", f"promoted:{commitment.pk}:{stamp}", commitment.task
-    )
-
-
-def supporter_task_changed(commitment: Commitment, change: str, stamp: str) -> None:
-    """``change`` is 'removed' or 'shrunk' (moved back to the waiting list)."""
-    _send(
-        commitment.user,
-        f"supporter_task_{change}",
-        f"task-{change}:{commitment.pk}:{stamp}",
-        commitment.task,
     )

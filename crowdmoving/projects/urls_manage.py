@@ -4,6 +4,7 @@ from django.urls import path
 
 from crowdmoving.organisations import views as organisation_views
 
+from . import views_completion
 from . import views_manage as views
 
 app_name = "manage"
@@ -15,6 +16,27 @@ urlpatterns = [
     path("organisations/new/", organisation_views.create, name="organisation_create"),
     path("o/<slug:slug>/", organisation_views.detail, name="organisation"),
     path("o/<slug:slug>/projects/new/", views.project_create, name="project_create"),
+    path("o/<slug:slug>/members/", organisation_views.members, name="members"),
+    path(
+        "o/<slug:slug>/members/<int:member_id>/role/",
+        organisation_views.member_role,
+        name="member_role",
+    ),
+    path(
+        "o/<slug:slug>/members/<int:member_id>/remove/",
+        organisation_views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "o/<slug:slug>/invitations/<int:invitation_id>/withdraw/",
+        organisation_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/<str:invitation_token>/",
+        organisation_views.invitation_accept,
+        name="invitation_accept",
+    ),
     path(f"{project}/", views.dashboard, name="project"),
     path(f"{project}/edit/", views.project_edit, name="project_edit"),
     path(f"{project}/status/", views.project_status, name="project_status"),
@@ -23,4 +45,6 @@ urlpatterns = [
     path(f"{project}/tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
     path(f"{project}/tasks/<int:task_id>/remove/", views.task_remove, name="task_remove"),
     path(f"{project}/tasks/<int:task_id>/move/", views.task_move, name="task_move"),
+    path(f"{project}/coordinators/", views_completion.hand_over, name="hand_over"),
+    path(f"{project}/attendance/", views_completion.attendance, name="attendance"),
 ]

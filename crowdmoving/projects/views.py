@@ -20,6 +20,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from crowdmoving.accounts.models import User
+from crowdmoving.team.access import team_seat
 
 from . import actions, notify, selectors
 from .access import access_project, access_task, remember_secret
@@ -105,6 +107,7 @@ def _detail_page(
             "filled": filled,
             "percent": round(100 * filled / places) if places else 0,
             "takes_open": project.is_open_for_takeover,
+            "in_team": team_seat(project, request.user) is not None,  # type: ignore[arg-type]
         },
     )
 
@@ -194,7 +197,32 @@ def _take_part(
         commitment = action(task, request.user)
     except Refused as refusal:
         return _answer(request, project, task, str(refusal.message), error=True)
+    _ask_about_contact_sharing(request, commitment)
     return _answer(request, project, task, _said(commitment))
+
+
+def _ask_about_contact_sharing(request: HttpRequest, commitment: Commitment) -> None:
+    """After a person's first take-over: ask once whether the other supporters may see their
+    email address (team:contact_sharing answers it)."""
+    person = commitment.user
+    if (
+        commitment.status != Status.ACTIVE
+        or person.share_contact_asked
+        or request.user.pk != person.pk
+    ):
+        return
+    project_id = commitment.task.project_id
+    url = reverse("team:contact_sharing", args=[project_id])
+    url += "?" + urlencode({"next": _task_url(project_id, commitment.task_id)})
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("May the other supporters of this project see your email address?"),
+            url,
+            gettext("Please tell us"),
+        ),
+    )
 
 
 @require_POST
@@ -347,6 +375,7 @@ def enter_code(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
             _forget_hold(request, commitment.pk)
             _log_in(request, confirmed.user)
             messages.success(request, _said(confirmed))
+            _ask_about_contact_sharing(request, confirmed)
             return redirect(_task_url(project.pk, task.pk))
     context["form"] = form
     return render(request, "projects/enter_code.html", context)
@@ -376,5 +405,6 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         _forget_hold(request, commitment.pk)
         _log_in(request, confirmed.user)
         messages.success(request, _said(confirmed))
+        _ask_about_contact_sharing(request, confirmed)
         return redirect(_task_url(project.pk, confirmed.task_id))
     return render(request, "projects/confirm.html", context)

@@ -9,17 +9,17 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from crowdmoving.organisations.models import Membership
 from crowdmoving.organisations.permissions import (
-    access_membership,
+    ProjectRights,
     access_organisation,
+    access_project_rights,
     can_edit_projects,
 )
 
@@ -39,11 +39,14 @@ STATES = [
 
 
 def _access_project(
-    request: HttpRequest, pk: int, need: Callable[[Membership], bool] | None = None
-) -> tuple[Project, Membership]:
+    request: HttpRequest, pk: int, need: Callable[[ProjectRights], bool] | None = None
+) -> tuple[Project, ProjectRights]:
+    """The project and the signed-in person's rights on it (as a member of its organisation
+    or as the coordinator it was handed over to), if they allow ``need``; else Http404."""
+    if not request.user.is_authenticated:
+        raise Http404
     project: Project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
-    membership = access_membership(request, project.organisation, need)
-    return project, membership
+    return project, access_project_rights(request, project, need)
 
 
 def _access_task(project: Project, task_id: int) -> Task:
@@ -112,6 +115,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     secret_url = request.build_absolute_uri(
         reverse("projects:secret_link", args=[project.pk, project.secret])
     )
+    coordinators = list(project.coordinators.order_by("name", "pk"))
     return render(
         request,
         "projects/manage/dashboard.html",
@@ -125,6 +129,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "states": STATES,
             "secret_url": secret_url,
             "HELD": Commitment.Status.HELD,
+            "ACTIVE": Commitment.Status.ACTIVE,
+            "coordinators": coordinators,
+            "coordinator_ids": {user.pk for user in coordinators},
         },
     )
 

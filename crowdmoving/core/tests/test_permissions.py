@@ -31,8 +31,11 @@ from PIL import Image
 
 from crowdmoving import factories as f
 from crowdmoving.accounts.models import User
+from crowdmoving.notifications.models import Notification
+from crowdmoving.organisations.models import Invitation, Membership
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
+from crowdmoving.team.models import TeamMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,10 @@ PUBLIC: dict[str, str] = {
     "account_reset_password_from_key_done": "allauth's 'password changed' notice",
     "account_request_login_code": "asking for a sign-in code",
     "account_confirm_login_code": "typing the sign-in code (needs a pending sign-in)",
+    "notifications:unsubscribe": "the link in every email: the signed token is the permission",
+    "manage:invitation_accept": "the emailed invitation: shows it, asks to sign in to accept",
+    "me:calendar_feed": "a calendar app subscribes: the secret token is the permission",
+    "me:task_ics": "a task's calendar file, for whoever may see its project (access_project)",
 }
 
 
@@ -119,6 +126,8 @@ class World:
     token: str  # the emailed link of a held place (actions.hold_task)
     people: dict[str, User | None]  # persona -> user
     anonymous_supporter: User  # took the task, chose to stay anonymous
+    invitation: Invitation | None = None  # an open invitation to the first organisation
+    message: TeamMessage | None = None  # a message on the project's team board
 
     def kwargs(self, params: tuple[str, ...], variant: str = "") -> dict[str, Any]:
         draft = variant == "draft"
@@ -133,6 +142,14 @@ class World:
             # allauth's emailed keys: any value reaches the view (which refuses it)
             "key": "not-a-real-key",
             "uidb36": "1",
+            "notification_id": Notification.objects.filter(user=self.people["volunteer"])
+            .values_list("pk", flat=True)
+            .first(),
+            "member_id": Membership.objects.get(user=self.people["editor"]).pk,
+            "invitation_id": self.invitation.pk if self.invitation else 0,
+            "invitation_token": self.invitation.token if self.invitation else "",
+            "calendar_token": "not-a-real-calendar-token",
+            "message_id": self.message.pk if self.message else 0,
         }
         missing = [p for p in params if p not in values]
         assert not missing, f"no test value for the URL argument(s) {missing}: add it to kwargs()"
@@ -181,6 +198,12 @@ def world(
             "owner@foreign": organiser,
         },
         anonymous_supporter=hidden,
+        invitation=Invitation.objects.create(
+            organisation=organisation, email="eingeladen@example.org", token="invitation-token"
+        ),
+        message=TeamMessage.objects.create(
+            project=project, author=volunteer, kind=TeamMessage.Kind.BOARD, body="Hallo Team"
+        ),
     )
 
 
@@ -284,10 +307,46 @@ manage:task_remove          GET     login     404       200    404         200  
 manage:task_remove          POST    login     404       302    404         302   404      404     404
 manage:task_move            GET     405       405       405    405         405   405      405     405
 manage:task_move            POST    login     404       302    404         302   404      404     404
+manage:members              GET     login     404       404    404         200   404      200     404
+manage:members              POST    login     404       404    404         302   404      302     404
+manage:member_role          GET     405       405       405    405         405   405      405     405
+manage:member_role          POST    login     404       404    404         302   404      404     404
+manage:member_remove        GET     405       405       405    405         405   405      405     405
+manage:member_remove        POST    login     404       404    404         302   404      404     404
+manage:invitation_revoke    GET     405       405       405    405         405   405      405     405
+manage:invitation_revoke    POST    login     404       404    404         302   404      404     404
+manage:invitation_accept    GET     200       200       200    200         200   200      404     404
+manage:invitation_accept    POST    login     302       302    302         302   302      404     404
+manage:hand_over            GET     405       405       405    405         405   405      405     405
+manage:hand_over            POST    login     404       404    302         302   404      404     404
+manage:attendance           GET     login     404       404    200         200   404      404     404
+manage:attendance           POST    login     404       404    302         302   404      404     404
 me:tasks                    GET     login     200       200    200         200   200      200     200
 me:tasks                    POST    login     200       200    200         200   200      200     200
 me:settings                 GET     login     200       200    200         200   200      200     200
 me:settings                 POST    login     302       302    302         302   302      302     302
+notifications:index         GET     login     200       200    200         200   200      200     200
+notifications:index         POST    login     200       200    200         200   200      200     200
+notifications:mark_all_read GET     405       405       405    405         405   405      405     405
+notifications:mark_all_read POST    login     302       302    302         302   302      302     302
+notifications:open          GET     405       405       405    405         405   405      405     405
+notifications:open          POST    login     302       404    404         404   404      404     404
+notifications:settings      GET     login     200       200    200         200   200      200     200
+notifications:settings      POST    login     302       302    302         302   302      302     302
+notifications:unsubscribe   GET     404       404       404    404         404   404      404     404
+notifications:unsubscribe   POST    404       404       404    404         404   404      404     404
+me:calendar_token           GET     405       405       405    405         405   405      405     405
+me:calendar_token           POST    login     302       302    302         302   302      302     302
+me:calendar_feed            GET     404       404       404    404         404   404      404     404
+me:calendar_feed            POST    404       404       404    404         404   404      404     404
+me:task_ics                 GET     200       200       200    200         200   200      404     404
+me:task_ics                 POST    200       200       200    200         200   200      404     404
+team:index                  GET     login     200       404    200         200   404      404     404
+team:index                  POST    login     302       404    302         302   404      404     404
+team:remove                 GET     405       405       405    405         405   405      405     405
+team:remove                 POST    login     404       404    302         302   404      404     404
+team:contact_sharing        GET     login     200       404    200         200   404      404     404
+team:contact_sharing        POST    login     302       404    302         302   404      404     404
 """  # noqa: E501 - a table reads best on one line per row
 
 # What a POST sends, so that a permitted POST really writes (and a refused one is refused for
@@ -307,6 +366,11 @@ POST_DATA: dict[str, dict[str, str]] = {
     "manage:task_edit": {"title": "Beete anlegen", "timing": "flexible", "capacity": "5"},
     "manage:task_move": {"direction": "down"},
     "me:settings": {"name": "Neuer Name", "visibility": "first", "language": "de"},
+    "notifications:settings": {"email_kinds": "reminder", "daily_digest": "on"},
+    "team:index": {"kind": "board", "board-body": "Hallo zusammen"},
+    "team:contact_sharing": {"share": "0"},
+    "manage:members": {"email": "neu@example.org", "role": "editor"},
+    "manage:member_role": {"role": "coordinator"},
 }
 
 
@@ -324,7 +388,7 @@ def parse_matrix(table: str) -> dict[tuple[str, str], dict[str, str]]:
 
 
 MATRIX = parse_matrix(MATRIX_TABLE)
-OWN_NAMESPACES = ("projects:", "manage:", "me:")
+OWN_NAMESPACES = ("projects:", "manage:", "me:", "team:", "notifications:")
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -402,7 +466,15 @@ def test_the_matrix_lets_nobody_reach_the_first_platforms_objects_from_the_secon
 
 
 def test_post_only_addresses_answer_get_with_405_before_looking_anything_up(platform):
-    nowhere = {"pk": 999_999, "task_id": 999_999}
+    nowhere = {
+        "pk": 999_999,
+        "task_id": 999_999,
+        "slug": "nowhere",
+        "member_id": 999_999,
+        "message_id": 999_999,
+        "invitation_id": 999_999,
+        "notification_id": 999_999,
+    }
     browser = Client(HTTP_HOST=FIRST)
     for (label, method), cells in MATRIX.items():
         if method == "GET" and set(cells.values()) == {"405"}:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from crowdmoving import factories as f
+from crowdmoving.notifications.models import OutboxMessage
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
 
@@ -428,7 +429,10 @@ def test_shrinking_below_the_places_taken_asks_first_and_then_tells_people(
     waiting = Commitment.objects.filter(task=task, status=Status.WAITING)
     assert {c.user for c in waiting} == {bernd, clara}
     told = {address for message in outbox() for address in message.to}
-    assert told == {bernd.email, clara.email}
+    assert told == {anna.email, bernd.email, clara.email}
+    keys = {m.to: m.key.split(":")[0] for m in OutboxMessage.objects.all()}
+    assert keys[bernd.email] == keys[clara.email] == "task-shrunk"
+    assert keys[anna.email] == "task-changed"  # task_data moves its time and place
 
 
 def test_removing_a_task_asks_first_and_tells_the_people_who_hold_it(
