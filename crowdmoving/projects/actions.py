@@ -557,7 +557,7 @@ def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bo
     from .errors import NotASupporter
 
     with transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project.pk).first()
+        list(Project._base_manager.select_for_update().filter(pk=project.pk).values("pk"))
         takes_part = Commitment.objects.filter(
             task__project=project,
             user=supporter,
@@ -575,6 +575,29 @@ def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bo
             template="coordination_handed_over",
             key=f"handover:{project.pk}:{supporter.pk}:{timezone.now().timestamp()}",
             url=reverse("manage:project", args=[project.pk]),
+            context={"project": project, "by": by},
+        )
+    return True
+
+
+def end_coordination(project: Project, coordinator: User, *, by: User) -> bool:
+    """Take the coordination of ``project`` back from ``coordinator``; she is told by email
+    and in the app. Returns False when she did not coordinate it."""
+    from crowdmoving.notifications.api import notify as notify_person
+    from crowdmoving.notifications.models import Kind
+
+    with transaction.atomic():
+        list(Project._base_manager.select_for_update().filter(pk=project.pk).values("pk"))
+        if not project.coordinators.filter(pk=coordinator.pk).exists():
+            return False
+        project.coordinators.remove(coordinator)
+        notify_person(
+            coordinator,
+            Kind.MEMBERSHIP,
+            platform=project.organisation.platform,
+            template="coordination_ended",
+            key=f"handback:{project.pk}:{coordinator.pk}:{timezone.now().timestamp()}",
+            url=reverse("projects:detail", args=[project.pk]),
             context={"project": project, "by": by},
         )
     return True

@@ -46,5 +46,10 @@ urlpatterns = [
     path(f"{project}/tasks/<int:task_id>/remove/", views.task_remove, name="task_remove"),
     path(f"{project}/tasks/<int:task_id>/move/", views.task_move, name="task_move"),
     path(f"{project}/coordinators/", views_completion.hand_over, name="hand_over"),
+    path(
+        f"{project}/coordinators/end/",
+        views_completion.end_coordination,
+        name="end_coordination",
+    ),
     path(f"{project}/attendance/", views_completion.attendance, name="attendance"),
 ]

@@ -55,6 +55,26 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("manage:project", pk=project.pk)
 
 
+@require_POST
+@login_required
+def end_coordination(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a project's coordination back from a supporter (owners and coordinators)."""
+    project, _rights = _access_project(request, pk, can_hand_over)
+    user_id = request.POST.get("user", "")
+    coordinator = project.coordinators.filter(pk=user_id).first() if user_id.isdigit() else None
+    if coordinator is None or not actions.end_coordination(
+        project, coordinator, by=cast(User, request.user)
+    ):
+        messages.error(request, _("This person does not coordinate this project."))
+        return redirect("manage:project", pk=project.pk)
+    messages.success(
+        request,
+        _("%(name)s no longer coordinates this project and was told so.")
+        % {"name": coordinator.name or coordinator.email},
+    )
+    return redirect("manage:project", pk=project.pk)
+
+
 # --- attendance -----------------------------------------------------------------------------
 
 OPEN = Status.ACTIVE  # the choice "not confirmed yet"

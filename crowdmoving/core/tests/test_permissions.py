@@ -319,6 +319,8 @@ manage:invitation_accept    GET     200       200       200    200         200  
 manage:invitation_accept    POST    login     302       302    302         302   302      404     404
 manage:hand_over            GET     405       405       405    405         405   405      405     405
 manage:hand_over            POST    login     404       404    302         302   404      404     404
+manage:end_coordination     GET     405       405       405    405         405   405      405     405
+manage:end_coordination     POST    login     404       404    302         302   404      404     404
 manage:attendance           GET     login     404       404    200         200   404      404     404
 manage:attendance           POST    login     404       404    302         302   404      404     404
 me:tasks                    GET     login     200       200    200         200   200      200     200

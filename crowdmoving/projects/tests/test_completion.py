@@ -45,6 +45,36 @@ def test_an_owner_hands_coordination_over_to_a_supporter(login, organiser, volun
     assert any(volunteer.email in m.to and "coordinate" in m.subject for m in outbox())
 
 
+def test_an_owner_takes_coordination_back(login, organiser, volunteer, task, outbox):
+    volunteer.language = "en"
+    volunteer.save()
+    actions.take_task(task, volunteer)
+    actions.hand_over_coordination(task.project, volunteer, by=organiser)
+    browser = login(organiser)
+    dashboard = reverse("manage:project", args=[task.project_id])
+    assert "End coordination" in browser.get(dashboard).content.decode()
+    url = reverse("manage:end_coordination", args=[task.project_id])
+    response = browser.post(url, {"user": volunteer.pk}, follow=True)
+    assert "no longer coordinates this project" in response.content.decode()
+    assert not task.project.coordinators.exists()
+    assert any(volunteer.email in m.to and "no longer coordinate" in m.subject for m in outbox())
+    assert Commitment.objects.get(task=task, user=volunteer).status == "active"
+    # she can no longer open the dashboard
+    assert login(volunteer).get(dashboard).status_code == 404
+
+
+def test_a_project_coordinator_cannot_take_coordination_from_another(
+    login, organiser, volunteer, task
+):
+    other = f.UserFactory()
+    for person in (volunteer, other):
+        actions.take_task(task, person)
+        actions.hand_over_coordination(task.project, person, by=organiser)
+    url = reverse("manage:end_coordination", args=[task.project_id])
+    assert login(volunteer).post(url, {"user": other.pk}).status_code == 404
+    assert task.project.coordinators.count() == 2
+
+
 def test_coordination_goes_only_to_someone_who_took_a_task(organiser, volunteer, project):
     with pytest.raises(NotASupporter):
         actions.hand_over_coordination(project, volunteer, by=organiser)
