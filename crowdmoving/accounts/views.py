@@ -69,7 +69,11 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
 def calendar_feed(request: HttpRequest, calendar_token: str) -> HttpResponse:
     """The person's upcoming tasks on every platform, for calendar apps to subscribe to. The
     secret in the address is the permission: no sign-in, a wrong secret is a 404."""
-    user = User.objects.filter(calendar_token=calendar_token).first() if calendar_token else None
+    user = (
+        User.objects.filter(calendar_token=calendar_token, is_active=True).first()
+        if calendar_token
+        else None
+    )
     if user is None:
         raise Http404
     base_url = PlatformURLs()

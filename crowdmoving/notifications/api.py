@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,7 +18,7 @@ from crowdmoving.accounts.models import User
 from crowdmoving.tenancy.models import Platform
 
 from .models import ESSENTIAL_KINDS, Kind, Notification
-from .outbox import Attachment, queue_email, site_url
+from .outbox import Attachment, queue_email, render_text, site_url
 
 UNSUBSCRIBE_SALT = "crowdmoving.unsubscribe"
 
@@ -52,7 +51,7 @@ def wants_email_now(user: User, kind: str) -> bool:
 
 def render_subject(template: str, context: dict[str, Any], language: str) -> str:
     with translation.override(language):
-        text = render_to_string(f"notifications/email/{template}_subject.txt", context)
+        text = render_text(f"notifications/email/{template}_subject.txt", context)
     return " ".join(text.split())
 
 

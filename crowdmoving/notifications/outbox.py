@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from datetime import timedelta
@@ -10,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
@@ -23,6 +26,28 @@ Attachment = dict[str, str]  # {"filename": ..., "mimetype": ..., "content": ...
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+
+
+@functools.cache
+def _text_engine() -> DjangoTemplates:
+    """The project's templates without HTML escaping: subjects and plain-text bodies are not
+    HTML, so "Kaffee & Kuchen" must not become "Kaffee &amp; Kuchen". The HTML part escapes
+    the text itself (notifications/email/_base.html)."""
+    default = engines["django"].engine  # type: ignore[attr-defined]
+    return DjangoTemplates(
+        {
+            "NAME": "plain-text-email",
+            "DIRS": default.dirs,
+            "APP_DIRS": False,
+            "OPTIONS": {"autoescape": False, "loaders": default.loaders},
+        }
+    )
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """Render an email's subject or text part as plain text (never HTML-escaped); a plain
+    ``str``, so that an HTML template escapes it."""
+    return str.__str__(_text_engine().get_template(template_name).render(context))
 
 
 def _enqueue_delivery(message: OutboxMessage) -> None:
@@ -53,14 +78,14 @@ def queue_email(
     context = {"platform": platform, "site_url": site_url(platform), **context}
     with translation.override(language):
         subject = " ".join(
-            render_to_string(f"notifications/email/{template}_subject.txt", context).split()
+            render_text(f"notifications/email/{template}_subject.txt", context).split()
         )
-        body: str = render_to_string(f"notifications/email/{template}.txt", context)
+        body = render_text(f"notifications/email/{template}.txt", context)
         if context.get("unsubscribe_url"):
             body = (
                 body.rstrip()
                 + "\n\n"
-                + render_to_string("notifications/email/_unsubscribe.txt", context)
+                + render_text("notifications/email/_unsubscribe.txt", context)
             )
         html_body = render_to_string(
             [f"notifications/email/{template}.html", "notifications/email/_base.html"],

@@ -29,6 +29,16 @@ logger = logging.getLogger(__name__)
 Status = Commitment.Status
 NUDGE_AFTER = timedelta(hours=48)
 DIGEST_HOUR = 7  # local time: the daily digest goes out from this hour on
+DAY_TASK_HOUR = 9  # a whole-day task counts as starting at this local hour, for reminders
+
+
+def reminder_start(task: Task) -> datetime | None:
+    """When a task starts, for its reminder: its start time, or a whole day's morning."""
+    if task.timing == Task.Timing.SCHEDULED:
+        return task.starts_at
+    if task.timing == Task.Timing.DAY and task.day:
+        return timezone.make_aware(datetime.combine(task.day, time(DAY_TASK_HOUR)))
+    return None
 
 
 def _commitments():  # type: ignore[no-untyped-def]
@@ -38,7 +48,8 @@ def _commitments():  # type: ignore[no-untyped-def]
 
 def send_reminders(now: datetime) -> int:
     """Remind each supporter of an active commitment once, ``Project.reminder_hours`` before
-    the task starts. Taken within that window: the confirmation was the reminder."""
+    the task starts (a whole-day task: before DAY_TASK_HOUR that day). Taken within that
+    window: the confirmation was the reminder."""
     sent = 0
     hours_in_use = (
         Project.objects.filter(reminder_hours__gt=0)
@@ -47,23 +58,34 @@ def send_reminders(now: datetime) -> int:
     )
     for hours in sorted(set(hours_in_use)):
         window = timedelta(hours=hours)
-        due = Commitment.objects.filter(
-            status=Status.ACTIVE,
-            reminded_at__isnull=True,
-            task__removed_at__isnull=True,
+        starts_soon = Q(
             task__timing=Task.Timing.SCHEDULED,
             task__starts_at__gt=now,
             task__starts_at__lte=now + window,
+        ) | Q(
+            task__timing=Task.Timing.DAY,
+            task__day__gte=timezone.localdate(now),
+            task__day__lte=timezone.localdate(now + window),
+        )
+        due = Commitment.objects.filter(
+            starts_soon,
+            status=Status.ACTIVE,
+            reminded_at__isnull=True,
+            task__removed_at__isnull=True,
             task__project__reminder_hours=hours,
+            # A closed project has thanked its supporters: no reminders any more.
+            task__project__status__in=[s for s in Project.Status if s != Project.Status.CLOSED],
         ).select_related("user", "task__project__organisation__platform")
         for commitment in due:
+            starts_at = reminder_start(commitment.task)
+            if starts_at is None or not now < starts_at <= now + window:
+                continue  # a whole day whose morning is not yet within the window
             with transaction.atomic():
                 claimed = (
                     _commitments()
                     .filter(pk=commitment.pk, status=Status.ACTIVE, reminded_at__isnull=True)
                     .update(reminded_at=now)
                 )
-                starts_at = commitment.task.starts_at or now
                 if claimed and commitment.changed_at <= starts_at - window:
                     project_notify.supporter_reminder(commitment)
                     sent += 1

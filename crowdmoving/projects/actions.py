@@ -661,8 +661,9 @@ def confirm_attendance(project: Project, entries: list[Attendance], *, by: User)
     transaction. Only commitments of tasks that have ended can be confirmed; a commitment
     whose status and hours stay the same is left alone, so repeating is harmless and the
     record keeps who confirmed it when. A correction overwrites it with the new person and
-    time. Raises AttendanceRefused (nothing saved) for a commitment that is not confirmable
-    or hours out of range. Returns how many commitments changed."""
+    time. Raises AttendanceRefused (nothing saved) for a commitment that is not confirmable,
+    one's own (another organiser confirms it), or hours out of range. Returns how many
+    commitments changed."""
     from .errors import AttendanceRefused
 
     now = timezone.now()
@@ -679,6 +680,7 @@ def confirm_attendance(project: Project, entries: list[Attendance], *, by: User)
             commitment = current.get(commitment_id)
             if (
                 commitment is None
+                or commitment.user_id == by.pk  # nobody confirms their own hours
                 or commitment.status not in CONFIRMABLE
                 or not task_has_ended(commitment.task)
                 or entry.status not in CONFIRMABLE

@@ -124,8 +124,11 @@ def organisers_of_change(commitment: Commitment, event: str) -> None:
     """Tell the organisers that someone took ('taken') or stepped back ('withdrawn')."""
     kind = Kind.TASK_TAKEN if event == "taken" else Kind.TASK_WITHDRAWN
     task = commitment.task
+    task.refresh_from_db(fields=["taken", "capacity"])  # the count after this change
     stamp = commitment.changed_at.timestamp()
     for organiser in organisers(task.project):
+        if organiser.pk == commitment.user_id:  # not about oneself
+            continue
         _notify(
             organiser,
             kind,
@@ -141,6 +144,8 @@ def organisers_nudge(commitment: Commitment) -> None:
     """A supporter has waited 48 hours for a welcome."""
     task = commitment.task
     for organiser in organisers(task.project):
+        if organiser.pk == commitment.user_id:  # nobody is asked to welcome themselves
+            continue
         _notify(
             organiser,
             Kind.WELCOME_NUDGE,

@@ -152,7 +152,8 @@ def attendance_rows(project: Project) -> list[Commitment]:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Who took part in the project's tasks that have ended: confirm in bulk, correct later."""
     project, rights = _access_project(request, pk, can_confirm_attendance)
-    rows = attendance_rows(project)
+    # Nobody confirms their own participation: another organiser does.
+    rows = [c for c in attendance_rows(project) if c.user_id != request.user.pk]
     data: QueryDict | None = request.POST.copy() if request.method == "POST" else None
     if data is not None and data.get("everyone") == "1":
         # "Everyone still open took part": the open rows count as ticked "took part".

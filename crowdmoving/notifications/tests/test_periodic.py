@@ -81,7 +81,7 @@ def test_a_worker_that_read_the_due_list_before_another_claimed_it_sends_nothing
     periodic.send_reminders(periodic.timezone.now())  # the first worker
 
     class Stale:
-        def filter(self, **kwargs):  # type: ignore[no-untyped-def]
+        def filter(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             return self
 
         def select_related(self, *args):  # type: ignore[no-untyped-def]
@@ -255,3 +255,24 @@ def test_the_worker_runs_the_tick_and_keeps_one_pending(platform):
     )
     assert done.count() == 2
     assert {result.status for result in done} == {"SUCCESSFUL"}
+
+
+def test_a_whole_day_task_is_reminded_before_its_morning(clock, project, volunteer):
+    from django.utils import timezone
+
+    english(volunteer)
+    day = (T0 + timedelta(days=3)).date()
+    task = f.TaskFactory(
+        project=project, timing=Task.Timing.DAY, day=day, starts_at=None, ends_at=None
+    )
+    actions.take_task(task, volunteer)
+    morning = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(
+        hours=periodic.DAY_TASK_HOUR
+    )
+    clock.move_to(morning - timedelta(hours=24, minutes=1))
+    periodic.run_due_work()
+    assert reminders_to(volunteer) == []
+    clock.move_to(morning - timedelta(hours=23, minutes=59))
+    periodic.run_due_work()
+    periodic.run_due_work()
+    assert len(reminders_to(volunteer)) == 1

@@ -260,3 +260,25 @@ def test_it_refuses_a_commitment_of_another_project(organiser, past_task, outsid
 
 def test_an_editor_cannot_confirm_attendance(login, editor, past_task):
     assert login(editor).get(confirm_url(past_task.project)).status_code == 404
+
+
+def test_nobody_confirms_their_own_participation(login, organiser, volunteer, project):
+    ended = f.TaskFactory(
+        project=project,
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=3),
+    )
+    mine = f.CommitmentFactory(task=ended, user=volunteer)
+    other = f.CommitmentFactory(task=ended)
+    project.coordinators.add(volunteer)
+    page = login(volunteer).get(reverse("manage:attendance", args=[project.pk])).content.decode()
+    assert f"c{other.pk}-attendance" in page
+    assert f"c{mine.pk}-attendance" not in page
+    with pytest.raises(AttendanceRefused):
+        actions.confirm_attendance(
+            project,
+            [actions.Attendance(commitment_id=mine.pk, status="completed", hours=Decimal(3))],
+            by=volunteer,
+        )
+    mine.refresh_from_db()
+    assert mine.status == "active"
