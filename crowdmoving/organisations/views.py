@@ -45,7 +45,13 @@ def index(request: HttpRequest) -> HttpResponse:
         by_organisation.setdefault(project.organisation_id, []).append(project)
     for membership in memberships:
         membership.projects = by_organisation.get(membership.organisation_id, [])  # type: ignore[attr-defined]
-    return render(request, "organisations/index.html", {"memberships": memberships})
+    # Projects whose coordination was handed over to this person (without membership).
+    coordinated = manage_projects_with_places(None, coordinator=cast(User, request.user))
+    return render(
+        request,
+        "organisations/index.html",
+        {"memberships": memberships, "coordinated": coordinated},
+    )
 
 
 @login_required

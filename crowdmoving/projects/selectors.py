@@ -175,12 +175,20 @@ def _has_ended(task: Task, now: datetime) -> bool:
 # --- the organisers' side -------------------------------------------------------------------
 
 
-def manage_projects_with_places(organisations: list[Organisation]) -> QuerySet[Project]:
-    """Projects of ``organisations`` with ``places`` and ``places_taken`` summed over their
-    tasks that were not removed (None when a project has no task yet)."""
+def manage_projects_with_places(
+    organisations: list[Organisation] | None, *, coordinator: User | None = None
+) -> QuerySet[Project]:
+    """Projects of ``organisations`` (or those ``coordinator`` coordinates after a hand-over)
+    with ``places`` and ``places_taken`` summed over their tasks that were not removed (None
+    when a project has no task yet)."""
     live = Q(tasks__removed_at__isnull=True)
+    chosen = (
+        Q(coordinators=coordinator)
+        if coordinator is not None
+        else Q(organisation__in=organisations)
+    )
     return (
-        Project.objects.filter(organisation__in=organisations)
+        Project.objects.filter(chosen)
         .select_related("organisation")
         .annotate(
             places=Sum("tasks__capacity", filter=live),

@@ -282,3 +282,11 @@ def test_nobody_confirms_their_own_participation(login, organiser, volunteer, pr
         )
     mine.refresh_from_db()
     assert mine.status == "active"
+
+
+def test_organise_lists_the_projects_someone_coordinates(login, organiser, volunteer, task):
+    actions.take_task(task, volunteer)
+    actions.hand_over_coordination(task.project, volunteer, by=organiser)
+    page = login(volunteer).get(reverse("manage:index")).content.decode()
+    assert "Projects you coordinate" in page
+    assert reverse("manage:project", args=[task.project_id]) in page
