@@ -45,32 +45,36 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def environment() -> dict[str, str]:
+def environment(database: Path = DATABASE) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{DATABASE}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
 
 
-def manage(*args: str) -> None:
+def manage(*args: str, database: Path = DATABASE) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=True,
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(database), check=True,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
 
 
 @contextmanager
-def server(port: int) -> Iterator[str]:
+def server(port: int, *, database: Path = DATABASE, arrange: str = "") -> Iterator[str]:
+    """Serve the demo data (plus ``arrange``, Python run by `manage.py shell`) from a fresh
+    throwaway SQLite file."""
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    manage("migrate", "--no-input", "--verbosity", "0")
-    manage("seed_demo")
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    manage("migrate", "--no-input", "--verbosity", "0", database=database)
+    manage("seed_demo", database=database)
+    if arrange:
+        manage("shell", "--command", arrange, database=database)
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=environment(database), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         for _ in range(100):

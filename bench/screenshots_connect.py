@@ -11,13 +11,7 @@ task that took place three days ago with one confirmed attendance, a member and 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
@@ -25,7 +19,14 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: `bench` is importable from the repository
 
-from bench.screenshots import ORGANISER, VOLUNTEER, WIDTHS, project_path, sign_in  # noqa: E402
+from bench.screenshots import (  # noqa: E402
+    ORGANISER,
+    VOLUNTEER,
+    WIDTHS,
+    project_path,
+    server,
+    sign_in,
+)
 
 DATABASE = Path("/tmp/shots-connect.sqlite3")  # noqa: S108 (throwaway, wiped on every run)
 OUT = ROOT / "var" / "screenshots" / "connect"
@@ -106,49 +107,6 @@ def arrange() -> None:
         organisation_actions.invite(
             krass, email="neue.koordinatorin@example.org", role=Role.COORDINATOR, by=claudia
         )
-
-
-def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{DATABASE}",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-
-
-def manage(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=True,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-@contextmanager
-def server(port: int) -> Iterator[str]:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    manage("migrate", "--no-input", "--verbosity", "0")
-    manage("seed_demo")
-    manage("shell", "--command", ARRANGE)
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=1)  # noqa: S310 (our own local server)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"runserver did not answer on {url}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def shoot(page: Page, name: str, width: str) -> None:
@@ -233,7 +191,10 @@ def main() -> None:
     parser.add_argument("--locale", default="en-US")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    with server(args.port) as base_url, sync_playwright() as playwright:
+    with (
+        server(args.port, database=DATABASE, arrange=ARRANGE) as base_url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(
             executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"]
         )

@@ -222,3 +222,30 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def hub(transactional_db):  # type: ignore[no-untyped-def]
+    """The default platform that serves localhost (made by a data migration; a transactional
+    test before this one may have flushed it)."""
+    from crowdmoving.tenancy.models import Platform
+
+    found = Platform.objects.filter(is_default=True).first()
+    return found or f.PlatformFactory(name="Crowdmoving", slug="hub", is_default=True)
+
+
+@pytest.fixture
+def new_context(browser, live_server):  # type: ignore[no-untyped-def]
+    """new_context(**options) opens a fresh browser (own cookies) on the live server, in English
+    so that browser tests do not depend on the German translations."""
+    contexts = []
+
+    def _new(**options):  # type: ignore[no-untyped-def]
+        context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()

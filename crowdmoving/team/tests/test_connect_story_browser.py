@@ -6,55 +6,27 @@ took part and for how long. The locators are accessible ones (role, label, text)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from crowdmoving import factories as f
 from crowdmoving.notifications.outbox import deliver_due
 from crowdmoving.organisations.models import Role
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
-from crowdmoving.tenancy.models import Platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"  # noqa: S105 (the factories' test password)
 TITLE = "Kinder malen ihre Welt"
 Status = Commitment.Status
-
-
-@pytest.fixture
-def hub(transactional_db) -> Platform:
-    """The default platform that serves localhost (made by a data migration; a transactional
-    test before this one may have flushed it)."""
-    found = Platform.objects.filter(is_default=True).first()
-    return found or f.PlatformFactory(name="Crowdmoving", slug="hub", is_default=True)
-
-
-@pytest.fixture
-def new_context(browser: Browser, live_server) -> Iterator:
-    """new_context(**options) opens a fresh browser (own cookies) on the live server, in
-    English so that the test does not depend on the German translations."""
-    contexts: list[BrowserContext] = []
-
-    def _new(**options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    yield _new
-    for context in contexts:
-        context.close()
 
 
 def signed_in_page(new_context, user) -> Page:
