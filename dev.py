@@ -69,6 +69,7 @@ def serve() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     say("Migrating the SQLite database in var/")
     manage("migrate", "--no-input", "--verbosity", "0", env=env)
+    manage("createcachetable", env=env)  # a no-op with LocMem; needed for a database cache
     manage("seed_demo", env=env)
     say("Starting the background worker")
     worker = subprocess.Popen(  # noqa: S603

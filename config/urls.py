@@ -2,7 +2,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
+from crowdmoving.core import views as core_views
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Health endpoints for load balancers: any host, no platform (tenancy middleware).
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", include("crowdmoving.accounts.urls")),

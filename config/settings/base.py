@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -84,14 +85,33 @@ SQLITE_OPTIONS = {
 
 
 def database_from_env(default_sqlite: Path) -> dict[str, Any]:
-    """DATABASE_URL when set (PostgreSQL in production and CI), else the embedded SQLite file."""
+    """DATABASE_URL when set (PostgreSQL in production and CI), else the embedded SQLite file.
+
+    Connections persist for DB_CONN_MAX_AGE seconds (checked before reuse). With DB_POOL=1 on
+    PostgreSQL each process keeps a psycopg pool of DB_POOL_MIN_SIZE..DB_POOL_MAX_SIZE
+    connections instead (Django requires CONN_MAX_AGE=0 with a pool)."""
+    url = env_url(
+        "DATABASE_URL",
+        f"sqlite:///{default_sqlite}",
+        schemes=("sqlite", "postgres", "postgresql", "pgsql"),
+    )
     config = dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{default_sqlite}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
+    if env_bool("DB_POOL", False):
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DB_POOL=1 needs PostgreSQL in DATABASE_URL.")
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "pool": {
+                "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DB_POOL_MAX_SIZE", 4),
+                "timeout": env_int("DB_POOL_TIMEOUT", 10),  # seconds to wait for a connection
+            },
+        }
     return dict(config)
 
 

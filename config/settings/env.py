@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,3 +41,20 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | None = None, *, schemes: tuple[str, ...]) -> str:
+    """A URL with one of ``schemes`` that names a host or a path (sqlite:///file, a unix
+    socket); "" when unset and the default is ""."""
+    value = env_str(name, default)
+    if value == "":
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.hostname or parts.path.strip("/")):
+        allowed = ", ".join(f"{scheme}://" for scheme in schemes)
+        # The value is not repeated: it may hold a password.
+        raise ImproperlyConfigured(
+            f"{name} must be a URL starting with {allowed} and naming a host or path "
+            f"(it starts with {parts.scheme or 'no scheme'!r})."
+        )
+    return value

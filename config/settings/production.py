@@ -1,19 +1,76 @@
+"""Production: behind a TLS proxy, served by gunicorn (config/gunicorn.conf.py).
+
+Every knob is an environment variable; docs/deploy.md has the table. Required: SECRET_KEY.
+"""
+
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_list, env_str
+from .base import BASE_DIR, DATABASES
+from .env import env_bool, env_int, env_list, env_str, env_url
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 DEFAULT_PLATFORM_HOSTS = env_list("DEFAULT_PLATFORM_HOSTS", "")
+
+# A database that does not answer fails a request (and /readyz) in seconds, not minutes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 5
+    )
+
+# ALLOWED_HOSTS stays "*" (base.py): the Domain table is the allowlist, and the tenancy
+# middleware answers every host that is no platform's with a 404 before any view runs.
+# `check --deploy` does not warn about "*" (only about an empty list), so nothing is silenced.
+
+# --- HTTPS: the proxy terminates TLS and sets X-Forwarded-Proto (it must overwrite any value a
+# client sent; Caddy and the nginx snippet in docs/deploy.md do).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe over plain HTTP by IP: the health endpoints answer there, not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# CSRF_TRUSTED_ORIGINS is not needed: every form posts to its own origin over HTTPS.
+
+# --- static files: WhiteNoise serves them from STATIC_ROOT (`manage.py collectstatic`), with
+# hashed names (cached for a year, immutable) and gzip-compressed copies.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- caches: task cards, rate limits (allauth) and, with Redis, sessions. Several gunicorn
+# workers (and machines) must share the cache, so no process-local cache here.
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "crowdmoving"),
+            # A Redis that hangs must not hang every request with it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are read from Redis and written through to the database: a Redis restart
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # The table is created by `manage.py createcachetable` (docs/deploy.md).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "crowdmoving_cache",
+            # A project page reads one card per task: room for many projects' cards.
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+        }
+    }

@@ -15,12 +15,19 @@ from django_scopes import scope
 
 from .resolver import platform_for_host
 
+# Load balancers probe by IP or an internal name that is no platform's host: these paths answer
+# on any host, without a platform and without a scope (crowdmoving.core.views.healthz/readyz,
+# which read no platform-owned data).
+HOST_INDEPENDENT_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 class PlatformMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in HOST_INDEPENDENT_PATHS:
+            return self.get_response(request)
         # get_host() validates against ALLOWED_HOSTS; the Domain table is the real allowlist.
         platform = platform_for_host(request.META.get("HTTP_HOST", "") or request.get_host())
         if platform is None:

@@ -69,6 +69,8 @@ PUBLIC: dict[str, str] = {
     "manage:invitation_accept": "the emailed invitation: shows it, asks to sign in to accept",
     "me:calendar_feed": "a calendar app subscribes: the secret token is the permission",
     "me:task_ics": "a task's calendar file, for whoever may see its project (access_project)",
+    "healthz": "the load balancer's liveness probe: 'ok', nothing else",
+    "readyz": "the load balancer's readiness probe: which part fails, no details",
 }
 
 
