@@ -30,3 +30,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The benchmark serves no static files; whitenoise need not warn about a missing collectstatic.
 warnings.filterwarnings("ignore", message="No directory at")
+
+# bench/load.py serves the collected static files as production does (hashed names, gzip copies)
+# and, with BENCH_REDIS_URL, shares the cache and the sessions between the workers through Redis
+# (production's choice when REDIS_URL is set); without it each worker has its own local cache.
+if os.environ.get("BENCH_STATIC_ROOT"):
+    STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_REDIS_URL"],
+            "KEY_PREFIX": "crowdmoving-bench",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
