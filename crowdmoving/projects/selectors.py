@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,11 +22,16 @@ from .models import Commitment, Project, Task
 # --- the supporters' side -------------------------------------------------------------------
 
 
-def public_projects(platform: Platform) -> list[Project]:
-    """The public projects of ``platform``, newest first, in one query. Each carries ``places``
-    and ``places_free`` (tasks not removed) and ``summary``, the first words of its story."""
+PROJECTS_PER_PAGE = 24
+
+
+def public_projects_page(platform: Platform, number: str | int | None) -> Page:
+    """One page of the public projects of ``platform``, newest first (an invalid number gives
+    the nearest page): two queries, whatever the number of projects. Each carries ``places``
+    and ``places_free`` (tasks not removed) and ``summary``, the first words of its story,
+    made only for the projects on the page."""
     live = Q(tasks__removed_at__isnull=True)
-    projects: list[Project] = list(
+    projects = (
         Project.objects.filter(organisation__platform=platform, status=Project.Status.PUBLIC)
         .select_related("organisation")
         .annotate(
@@ -34,10 +40,11 @@ def public_projects(platform: Platform) -> list[Project]:
         )
         .order_by("-created_at", "-pk")
     )
-    for project in projects:
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
+    for project in page.object_list:
         project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
         project.places_free = max(project.places - project.places_taken, 0)  # type: ignore[attr-defined]
-    return projects
+    return page
 
 
 def project_tasks(

@@ -67,8 +67,11 @@ class CodeForm(forms.Form):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    projects = selectors.public_projects(request.platform)  # type: ignore[attr-defined]
-    return render(request, "projects/home.html", {"projects": projects})
+    page = selectors.public_projects_page(
+        request.platform,  # type: ignore[attr-defined]
+        request.GET.get("page"),
+    )
+    return render(request, "projects/home.html", {"projects": page.object_list, "page": page})
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

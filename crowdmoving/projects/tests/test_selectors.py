@@ -122,7 +122,7 @@ def test_public_projects_count_free_places_of_tasks_not_removed(organisation, pl
     f.CommitmentFactory(task=f.TaskFactory(project=project, capacity=2))
     f.TaskFactory(project=project, capacity=9, removed_at="2024-01-01T00:00:00Z")
     found: Any
-    [found] = selectors.public_projects(platform)
+    [found] = selectors.public_projects_page(platform, 1).object_list
     assert (found.places, found.places_free) == (6, 5)
 
 

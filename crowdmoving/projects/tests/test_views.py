@@ -626,3 +626,21 @@ def test_taking_a_task_removed_while_the_page_was_open_says_so_in_the_card(login
     assert "This task was removed by the organisers." in card
     response = browser.post(task_url("take", task), follow=True)
     assert "This task was removed by the organisers." in response.content.decode()
+
+
+def test_the_home_page_is_paginated_and_survives_a_bad_page_number(
+    client, organisation, django_assert_max_num_queries
+):
+    from crowdmoving.projects.selectors import PROJECTS_PER_PAGE
+
+    for number in range(PROJECTS_PER_PAGE + 3):
+        f.ProjectFactory(organisation=organisation, title=f"Projekt Nummer {number:03d}")
+    with django_assert_max_num_queries(6):
+        first = client.get(reverse("projects:home")).content.decode()
+    assert first.count('class="card project-card"') == PROJECTS_PER_PAGE
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get(reverse("projects:home") + "?page=2").content.decode()
+    assert second.count('class="card project-card"') == 3
+    assert "Projekt Nummer 000" in second  # the oldest come last
+    for bad in ("0", "x", "999"):
+        assert client.get(reverse("projects:home") + f"?page={bad}").status_code == 200
