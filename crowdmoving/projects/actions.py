@@ -551,9 +551,6 @@ def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bo
     project: she sees the supporters and waiting lists, confirms attendance and receives the
     organisers' notifications. She is told by email and in the app. Returns False (and tells
     nobody) when she coordinates it already; raises NotASupporter for anyone else."""
-    from crowdmoving.notifications.api import notify as notify_person
-    from crowdmoving.notifications.models import Kind
-
     from .errors import NotASupporter
 
     with transaction.atomic():
@@ -568,38 +565,19 @@ def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bo
         if project.coordinators.filter(pk=supporter.pk).exists():
             return False
         project.coordinators.add(supporter)
-        notify_person(
-            supporter,
-            Kind.MEMBERSHIP,
-            platform=project.organisation.platform,
-            template="coordination_handed_over",
-            key=f"handover:{project.pk}:{supporter.pk}:{timezone.now().timestamp()}",
-            url=reverse("manage:project", args=[project.pk]),
-            context={"project": project, "by": by},
-        )
+        notify.coordination_changed(project, supporter, by=by, handed_over=True)
     return True
 
 
 def end_coordination(project: Project, coordinator: User, *, by: User) -> bool:
     """Take the coordination of ``project`` back from ``coordinator``; she is told by email
     and in the app. Returns False when she did not coordinate it."""
-    from crowdmoving.notifications.api import notify as notify_person
-    from crowdmoving.notifications.models import Kind
-
     with transaction.atomic():
         list(Project._base_manager.select_for_update().filter(pk=project.pk).values("pk"))
         if not project.coordinators.filter(pk=coordinator.pk).exists():
             return False
         project.coordinators.remove(coordinator)
-        notify_person(
-            coordinator,
-            Kind.MEMBERSHIP,
-            platform=project.organisation.platform,
-            template="coordination_ended",
-            key=f"handback:{project.pk}:{coordinator.pk}:{timezone.now().timestamp()}",
-            url=reverse("projects:detail", args=[project.pk]),
-            context={"project": project, "by": by},
-        )
+        notify.coordination_changed(project, coordinator, by=by, handed_over=False)
     return True
 
 

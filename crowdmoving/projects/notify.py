@@ -298,3 +298,18 @@ def supporter_already_in(commitment: Commitment) -> None:
     _send(
         commitment.user, "supporter_already_in", f"already:{commitment.pk}:{hour}", commitment.task
     )
+
+
+def coordination_changed(project: Project, person: User, *, by: User, handed_over: bool) -> None:
+    """Tell ``person`` that ``by`` handed the coordination of ``project`` to her, or took it
+    back."""
+    template = "coordination_handed_over" if handed_over else "coordination_ended"
+    notify(
+        person,
+        Kind.MEMBERSHIP,
+        platform=project.organisation.platform,
+        template=template,
+        key=f"{template}:{project.pk}:{person.pk}:{timezone.now().timestamp()}",
+        url=reverse("manage:project" if handed_over else "projects:detail", args=[project.pk]),
+        context={"project": project, "by": by},
+    )
