@@ -22,6 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.seed_large import reset_database, setup_django  # noqa: E402
+
 TARGETS = {"project page": 100.0, "take-over (POST)": 30.0}
 
 
@@ -34,35 +36,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--takes", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=5)
     return parser.parse_args()
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["BENCH_DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
-
-
-def reset_database() -> None:
-    """Start from an empty benchmark database: never touch one not named for the benchmark."""
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    db = settings.DATABASES["default"]
-    name = str(db["NAME"])
-    if "bench" not in Path(name).name:
-        sys.exit(f"Refusing to wipe {name!r}: the benchmark database's name must contain 'bench'.")
-    if connection.vendor == "sqlite":
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(name + suffix).unlink(missing_ok=True)
-        Path(name).parent.mkdir(parents=True, exist_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
 
 
 def progress(what: str) -> None:
