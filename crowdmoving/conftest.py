@@ -100,6 +100,22 @@ def foreign_organiser(other_platform):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def platform_admin(platform):  # type: ignore[no-untyped-def]
+    """Paula, who administers the first platform (its look, pages, privacy text, audit log)."""
+    from crowdmoving.tenancy.models import PlatformAdmin
+
+    user = f.UserFactory(email="plattform@example.org", name="Paula Plattform")
+    PlatformAdmin.objects.create(platform=platform, user=user)
+    return user
+
+
+@pytest.fixture
+def operator(db):  # type: ignore[no-untyped-def]
+    """Olga, a staff user who runs the installation (every platform)."""
+    return f.UserFactory(email="betrieb@example.org", name="Olga Operator", is_staff=True)
+
+
+@pytest.fixture
 def project(organisation, organiser):  # type: ignore[no-untyped-def]
     return f.ProjectFactory(
         organisation=organisation, title="Kinder malen ihre Welt", created_by=organiser

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "crowdmoving.projects",
     "crowdmoving.notifications",
     "crowdmoving.team",
+    "crowdmoving.audit",
+    "crowdmoving.privacy",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 
 class Platform(models.Model):
@@ -49,3 +53,27 @@ class Domain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class PlatformAdmin(models.Model):
+    """A person who runs one platform: its look, pages, privacy text and audit log.
+
+    Operators (staff users) run the installation; platform administrators run one platform."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="admins")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_admin_of"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[PlatformAdmin]] = ScopedManager(platform="platform")
+
+    class Meta:
+        verbose_name = _("platform administrator")
+        verbose_name_plural = _("platform administrators")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "user"], name="one_admin_row_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.platform}"
