@@ -86,7 +86,8 @@ def notify(
             "notifications:unsubscribe", args=[unsubscribe_token(user, kind)]
         )
     email_now = wants_email_now(user, kind)
-    with transaction.atomic():
+    # Joins the caller's transaction without a savepoint: a failure here fails the change.
+    with transaction.atomic(savepoint=False):
         notification = Notification.objects.create(
             platform=platform,
             user=user,

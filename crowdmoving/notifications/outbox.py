@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
@@ -119,21 +119,33 @@ def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> 
 
 
 def _write(*, platform: Platform | None, key: str, to: str, **content: Any) -> OutboxMessage | None:
-    with transaction.atomic(), scopes_disabled():
-        message, created = OutboxMessage.objects.get_or_create(
-            key=key, defaults={"platform": platform, "to": to, **content}
-        )
-        if created:
-            _enqueue_delivery(message)
-    return message if created else None
+    """Insert the message and its delivery task together; None when ``key`` is queued already.
+
+    The insert runs in a savepoint so that a duplicate key rolls back only itself (not the
+    caller's transaction); the outer block joins the caller's transaction without one."""
+    with transaction.atomic(savepoint=False), scopes_disabled():
+        try:
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(key=key, platform=platform, to=to, **content)
+        except IntegrityError:
+            if OutboxMessage.objects.filter(key=key).exists():
+                return None
+            raise
+        _enqueue_delivery(message)
+    return message
 
 
 def site_url(platform: Platform | None) -> str:
     """The absolute base address of a platform, for links in mails."""
     scheme = getattr(settings, "SITE_SCHEME", "http")
     if platform is not None:
+        # Remembered on the instance: one action often mails several people of one platform.
+        known = platform.__dict__.get("_site_url")
+        if known is not None:
+            return str(known)
         domain = platform.domains.order_by("-is_primary", "pk").first()
         if domain is not None:
+            platform.__dict__["_site_url"] = f"{scheme}://{domain.domain}"
             return f"{scheme}://{domain.domain}"
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
 

@@ -34,6 +34,18 @@ class Cards:
     filled: int
 
 
+TaskRow = tuple[int, int, datetime, int, int]  # pk, version, created_at, capacity, taken
+
+
+def task_rows(project: Project) -> list[TaskRow]:
+    """What decides the cards of a project's page, in order: one query of keys and counters."""
+    return list(
+        Task.objects.filter(project=project, removed_at__isnull=True).values_list(
+            "pk", "version", "created_at", "capacity", "taken"
+        )
+    )
+
+
 def card_key(
     project: Project, task_id: int, version: int, created_at: datetime, signed_in: bool
 ) -> str:
@@ -69,18 +81,18 @@ def project_cards(
     *,
     held_ids: list[int],
     extra: dict[int, dict[str, Any]] | None = None,
+    rows: list[TaskRow] | None = None,
+    token: str | None = None,
 ) -> Cards:
     """The cards of the project's tasks in order (removed ones left out) and its progress.
 
     ``extra`` maps a task id to context for a card rendered afresh (e.g. a form with errors).
-    Two queries when every card is cached (the tasks' keys, the viewer's own commitments),
-    two more for the cards that are not (their tasks and their people)."""
+    Two queries when every card is cached (the tasks' keys unless ``rows`` are given, the
+    viewer's own commitments), two more for the cards that are not (their tasks and people).
+    The forms carry ``token`` (the viewer's CSRF token unless given, e.g. the placeholder)."""
     extra = extra or {}
-    rows = list(
-        Task.objects.filter(project=project, removed_at__isnull=True).values_list(
-            "pk", "version", "created_at", "capacity", "taken"
-        )
-    )
+    if rows is None:
+        rows = task_rows(project)
     signed_in = request.user.is_authenticated
     viewer_id = request.user.pk if signed_in else None
     own = _own_commitments(project, viewer_id, held_ids)
@@ -111,7 +123,8 @@ def project_cards(
             )
             fresh[task.pk] = render_card(project, task, signed_in, **extra.get(task.pk, {}))
         cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
-    token = get_token(request)
+    if token is None:
+        token = get_token(request)
     html = [
         mark_safe(  # noqa: S308 (rendered by our own template; only the token is put in)
             (fresh.get(pk) or cached[keys[pk]]).replace(CSRF_PLACEHOLDER, token)

@@ -25,7 +25,11 @@ WATCHED_FIELDS = ("timing", "starts_at", "ends_at", "day", "location")
 
 def organisers(project: Project) -> list[User]:
     """Who coordinates the supporters of ``project``: the organisation's owners and
-    coordinators, and the supporters the coordination was handed over to."""
+    coordinators, and the supporters the coordination was handed over to. Remembered on the
+    ``project`` instance, which lives for one action: an action tells several people."""
+    known = project.__dict__.get("_organisers")
+    if known is not None:
+        return list(known)
     people: dict[int, User] = {}
     memberships = (
         Membership.objects.filter(
@@ -38,6 +42,7 @@ def organisers(project: Project) -> list[User]:
         people.setdefault(membership.user.pk, membership.user)
     for user in project.coordinators.order_by("pk"):
         people.setdefault(user.pk, user)
+    project.__dict__["_organisers"] = list(people.values())
     return list(people.values())
 
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.html import format_html
@@ -30,9 +31,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from crowdmoving.accounts.models import User
 from crowdmoving.team.access import team_seat
 
-from . import actions, notify, selectors
+from . import actions, notify, pages, selectors
 from .access import access_project, access_task, remember_secret
-from .cards import CSRF_PLACEHOLDER, project_cards, render_card
+from .cards import CSRF_PLACEHOLDER, Cards, project_cards, render_card, task_rows
 from .errors import Refused
 from .models import Commitment, Project, Task
 
@@ -97,22 +98,35 @@ def _detail_page(
     hold_form: HoldForm | None = None,
     hold_task_id: int = 0,
 ) -> HttpResponse:
-    extra = {hold_task_id: {"hold_form": hold_form}} if hold_form is not None else None
-    cards = project_cards(request, project, held_ids=_held_ids(request), extra=extra)
-    places, filled = cards.places, cards.filled
-    return render(
-        request,
-        "projects/detail.html",
-        {
+    held_ids = _held_ids(request)
+    rows = task_rows(project)
+
+    def context(cards: Cards, in_team: bool) -> dict[str, Any]:
+        places, filled = cards.places, cards.filled
+        return {
             "project": project,
             "cards": cards.html,
             "places": places,
             "filled": filled,
             "percent": round(100 * filled / places) if places else 0,
             "takes_open": project.is_open_for_takeover,
-            "in_team": team_seat(project, request.user) is not None,  # type: ignore[arg-type]
-        },
-    )
+            "in_team": in_team,
+        }
+
+    if hold_form is None and pages.is_shared_view(request, held_ids):
+
+        def render_shared() -> str:
+            cards = project_cards(request, project, held_ids=[], rows=rows, token=CSRF_PLACEHOLDER)
+            page = context(cards, in_team=False) | {"csrf_token": CSRF_PLACEHOLDER}
+            return render_to_string("projects/detail.html", page, request=request)
+
+        key = pages.page_key(request, project, rows)
+        return HttpResponse(pages.cached_page(request, key, render_shared))
+
+    extra = {hold_task_id: {"hold_form": hold_form}} if hold_form is not None else None
+    cards = project_cards(request, project, held_ids=held_ids, extra=extra, rows=rows)
+    in_team = team_seat(project, request.user) is not None  # type: ignore[arg-type]
+    return render(request, "projects/detail.html", context(cards, in_team))
 
 
 def _card(

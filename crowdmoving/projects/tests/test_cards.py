@@ -121,3 +121,67 @@ def test_after_every_action_the_cached_page_equals_a_fresh_render(project, volun
                     difflib.unified_diff(fresh.split("\n"), cached.split("\n"), lineterm="")
                 )
                 raise AssertionError(f"step {number}, visitor {index}:\n{diff}")
+
+
+# --- the whole page for anonymous visitors (projects/pages.py) ------------------------------
+
+
+def test_anonymous_visitors_get_the_whole_page_from_the_cache(
+    client, project, django_assert_max_num_queries
+):
+    for _ in range(30):
+        f.TaskFactory(project=project)
+    task = project.tasks.first()
+    first = page(client, task)
+    visitor = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en")
+    # host -> platform, the project with its organisation, the tasks' keys: no card, no
+    # template, no session
+    with django_assert_max_num_queries(3):
+        second = page(visitor, task)
+    assert _without_tokens(second) == _without_tokens(first)
+
+
+def test_a_cached_page_carries_each_anonymous_visitors_own_csrf_token(task):
+    first = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    page(first, task)  # fills the cache
+    second = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
+    html = page(second, task)
+    assert "CSRF-TOKEN-PLACEHOLDER" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    answer = second.post(reverse("set_language"), {"language": "de", "next": "/"})
+    assert answer.status_code == 403  # the check is on
+    answer = second.post(
+        reverse("set_language"), {"language": "de", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code == 302
+
+
+def test_a_renamed_organisation_and_project_show_on_the_cached_page(client, task):
+    page(client, task)
+    organisation = task.project.organisation
+    organisation.name = "Neuer Name e.V."
+    organisation.save()
+    assert "Neuer Name e.V." in page(client, task)
+    actions.update_project(task.project, {"title": "Kinder malen ihre Stadt"})
+    assert "Kinder malen ihre Stadt" in page(client, task)
+
+
+def test_each_language_has_its_own_cached_page(task):
+    english = page(Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en"), task)
+    german = page(Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="de"), task)
+    assert "Tasks" in english and "Aufgaben" in german
+    assert "Aufgaben" not in english
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_on_the_page(client, task):
+    from django.contrib.messages import SUCCESS
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import MessageEncoder
+
+    page(Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en"), task)  # fills the cache
+    session = client.session
+    session["_messages"] = MessageEncoder().encode([Message(SUCCESS, "Thanks for looking in")])
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    assert "Thanks for looking in" in page(client, task)
+    assert "Thanks for looking in" not in page(client, task)  # shown once
