@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "crowdmoving.tenancy.middleware.PlatformLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "crowdmoving.core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -86,14 +87,14 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env(default_sqlite: Path) -> dict[str, Any]:
+def database_from_env(default_sqlite: Path, variable: str = "DATABASE_URL") -> dict[str, Any]:
     """DATABASE_URL when set (PostgreSQL in production and CI), else the embedded SQLite file.
 
     Connections persist for DB_CONN_MAX_AGE seconds (checked before reuse). With DB_POOL=1 on
     PostgreSQL each process keeps a psycopg pool of DB_POOL_MIN_SIZE..DB_POOL_MAX_SIZE
     connections instead (Django requires CONN_MAX_AGE=0 with a pool)."""
     url = env_url(
-        "DATABASE_URL",
+        variable,
         f"sqlite:///{default_sqlite}",
         schemes=("sqlite", "postgres", "postgresql", "pgsql"),
     )
@@ -128,6 +129,12 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+# A streaming replica of the primary serves the reads of anonymous page views
+# (crowdmoving.core.dbrouter); tests treat it as a mirror of the default database.
+if env_str("DATABASE_REPLICA_URL", ""):
+    with_replica = database_from_env(VAR_DIR / "db.sqlite3", variable="DATABASE_REPLICA_URL")
+    DATABASES["replica"] = with_replica | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["crowdmoving.core.dbrouter.ReplicaRouter"]
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
