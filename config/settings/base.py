@@ -40,17 +40,18 @@ INSTALLED_APPS = [
     "crowdmoving.team",
     "crowdmoving.audit",
     "crowdmoving.privacy",
+    "crowdmoving.pages",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "crowdmoving.core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "crowdmoving.tenancy.middleware.PlatformMiddleware",
     "crowdmoving.tenancy.middleware.PlatformLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "crowdmoving.core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
