@@ -46,7 +46,7 @@ def page_key(request: HttpRequest, project: Project, rows: list[TaskRow]) -> str
         project.status,
         organisation.name,
         str(platform.pk),
-        platform.name,
+        platform.updated_at.isoformat(),  # the look, the name, the pages in the navigation
         get_language() or "",
         request.get_full_path(),
         *(f"{pk}.{ver}.{born.timestamp()}.{cap}.{taken}" for pk, ver, born, cap, taken in rows),
