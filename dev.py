@@ -93,6 +93,9 @@ def test(extra: list[str]) -> None:
     run(BIN / "ruff", "format", "--check", ".")
     say("mypy")
     run(BIN / "mypy", "crowdmoving", "config", env=env)
+    say("bandit")  # fails on any finding; a justified exception is marked `# nosec BXXX`
+    run(BIN / "bandit", "-c", "pyproject.toml", "-q", "-r", "crowdmoving", "config",
+        "-x", "*/tests/*,*/migrations/*,*/conftest.py")  # fmt: skip
     say("Django system checks and migrations")
     manage("check", "--fail-level", "WARNING", env=env)
     manage("makemigrations", "--check", "--dry-run", env=env)

@@ -71,5 +71,5 @@ if _control:
 else:
     control_socket_disable = True
 # The workers' heartbeat files in memory, not on a (possibly slow) disk.
-if os.path.isdir("/dev/shm"):  # noqa: PTH112, S108 - the standard place, not a temp file
-    worker_tmp_dir = "/dev/shm"  # noqa: S108
+if os.path.isdir("/dev/shm"):  # noqa: PTH112, S108  # nosec B108  # the standard place, no temp file
+    worker_tmp_dir = "/dev/shm"  # noqa: S108  # nosec B108  # as above

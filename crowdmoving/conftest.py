@@ -48,6 +48,32 @@ def other_platform(db):  # type: ignore[no-untyped-def]
     return platform
 
 
+def make_publishable(platform):  # type: ignore[no-untyped-def]
+    """Give ``platform`` what it needs before projects can be published (pages.publishing):
+    an imprint and a privacy text; returns the privacy text. Not part of the ``platform``
+    fixture: with a privacy text every signed-in person is first asked to accept it
+    (privacy.middleware), so tests that publish opt in."""
+    from crowdmoving.pages.models import ContentPage
+    from crowdmoving.privacy.actions import publish_text
+
+    ContentPage.objects.create(
+        platform=platform,
+        kind=ContentPage.Kind.IMPRINT,
+        slug="impressum",
+        title="Impressum",
+        body="Krass e.V., Musterstraße 1, 40210 Düsseldorf",
+        body_html="<p>Krass e.V., Musterstraße 1, 40210 Düsseldorf</p>",
+        in_navigation=False,
+    )
+    return publish_text(platform, body="Wir speichern wenig.", summary_of_changes="", by=None)
+
+
+@pytest.fixture
+def publishable(platform):  # type: ignore[no-untyped-def]
+    """The first platform with an imprint and a privacy text (make_publishable)."""
+    return make_publishable(platform)
+
+
 @pytest.fixture
 def organisation(platform):  # type: ignore[no-untyped-def]
     return f.OrganisationFactory(platform=platform, name="KRASS e.V.", slug="krass-ev")
@@ -106,13 +132,26 @@ def platform_admin(platform):  # type: ignore[no-untyped-def]
 
     user = f.UserFactory(email="plattform@example.org", name="Paula Plattform")
     PlatformAdmin.objects.create(platform=platform, user=user)
+    with_authenticator_app(user)  # required for administrators (accounts/mfa.py)
     return user
 
 
 @pytest.fixture
 def operator(db):  # type: ignore[no-untyped-def]
     """Olga, a staff user who runs the installation (every platform)."""
-    return f.UserFactory(email="betrieb@example.org", name="Olga Operator", is_staff=True)
+    user = f.UserFactory(email="betrieb@example.org", name="Olga Operator", is_staff=True)
+    with_authenticator_app(user)  # required for operators (accounts/mfa.py)
+    return user
+
+
+def with_authenticator_app(user):  # type: ignore[no-untyped-def]
+    """Give ``user`` an activated authenticator app (TOTP), as administrators and operators
+    must have one before they can use any page; returns its secret (base32)."""
+    from allauth.mfa.models import Authenticator
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a test secret
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+    return secret
 
 
 @pytest.fixture

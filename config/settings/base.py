@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +28,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "django_ratelimit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "crowdmoving.core",
@@ -45,10 +49,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crowdmoving.core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "crowdmoving.tenancy.middleware.PlatformMiddleware",
+    # A session belongs to the platform it was started on (a visitor on any other).
+    "crowdmoving.tenancy.sessions.PlatformSessionMiddleware",
+    "crowdmoving.audit.middleware.AuditContextMiddleware",
     "crowdmoving.tenancy.middleware.PlatformLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -57,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Administrators and operators without an authenticator app are sent to set one up.
+    "crowdmoving.accounts.mfa.RequireSecondFactorMiddleware",
+    # Signed-in people accept the platform's current privacy text before they go on.
+    "crowdmoving.privacy.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -75,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crowdmoving.tenancy.context_processors.platform",
                 "crowdmoving.notifications.context_processors.unread",
+                "crowdmoving.pages.context_processors.navigation",
             ],
         },
     }
@@ -120,6 +133,12 @@ def database_from_env(default_sqlite: Path, variable: str = "DATABASE_URL") -> d
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
+# A streaming replica of the primary serves the reads of anonymous page views
+# (crowdmoving.core.dbrouter); tests treat it as a mirror of the default database.
+if env_str("DATABASE_REPLICA_URL", ""):
+    with_replica = database_from_env(VAR_DIR / "db.sqlite3", variable="DATABASE_REPLICA_URL")
+    DATABASES["replica"] = with_replica | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["crowdmoving.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -130,12 +149,6 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-# A streaming replica of the primary serves the reads of anonymous page views
-# (crowdmoving.core.dbrouter); tests treat it as a mirror of the default database.
-if env_str("DATABASE_REPLICA_URL", ""):
-    with_replica = database_from_env(VAR_DIR / "db.sqlite3", variable="DATABASE_REPLICA_URL")
-    DATABASES["replica"] = with_replica | {"TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["crowdmoving.core.dbrouter.ReplicaRouter"]
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +174,35 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+
+# Sign-in throttling without permanent lock-out: allauth counts attempts in the default cache
+# per address ("ip"), per typed email address ("key") or per person ("user"), in sliding
+# windows; a refused attempt gets the 429 page and works again once the window has passed.
+# docs/deploy.md lists them. Behind the proxy the address is the last X-Forwarded-For entry
+# (ALLAUTH_TRUSTED_PROXY_COUNT in production.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # every sign-in attempt from one address
+    # Wrong passwords: 10 a minute from one address; 5 in 5 minutes for one account (also
+    # wrong authenticator codes, per person). A successful sign-in does not reset the count.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/m/ip",
+    "confirm_email": "1/3m/key",  # resending the confirmation mail to one address
+    "reset_password": "10/m/ip,3/15m/key",  # reset mails: per address and per email
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "10/m/ip,3/15m/key",  # sign-in codes mailed to one email
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3  # wrong codes before a sign-in code is spent
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes,
+# offered to everyone, required for platform administrators and operators
+# (crowdmoving.accounts.mfa). The issuer shown in the app is the platform's name.
+MFA_ADAPTER = "crowdmoving.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_TOLERANCE = 1  # accept the code of the previous and next 30 seconds (clock drift)
+MFA_RECOVERY_CODE_COUNT = 10
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -213,18 +255,83 @@ TASKS = {
 
 # Hosts that always mean the default platform (the hub), besides the Domain table.
 DEFAULT_PLATFORM_HOSTS = env_list("DEFAULT_PLATFORM_HOSTS", "localhost,127.0.0.1")
+# A new platform gets the subdomain <slug>.<PLATFORM_BASE_DOMAIN> as its primary domain (the
+# operator console); empty: no subdomain, the operator attaches domains by hand.
+PLATFORM_BASE_DOMAIN = env_str("PLATFORM_BASE_DOMAIN", "").strip().lower().strip(".")
 
-CROWDMOVING = {
+CROWDMOVING: dict[str, Any] = {
     "HOLD_MINUTES": 60,  # how long a place is held for a visitor until they confirm by email
     "COVER_MAX_BYTES": 5 * 1024 * 1024,
     "COVER_MAX_SIDE": 1600,
     "CONFIRMATION_CODE_ATTEMPTS": 5,
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # Retention (crowdmoving.privacy.retention, once a day by the worker): accounts that never
+    # confirmed their address, and the rows of held places that were never confirmed.
+    "RETENTION_UNCONFIRMED_ACCOUNT_DAYS": env_int("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", 7),
+    "RETENTION_EXPIRED_HOLD_DAYS": env_int("RETENTION_EXPIRED_HOLD_DAYS", 30),
+    # Where `manage.py backup` writes its sets (and `--keep` prunes); see README "Operations".
+    "BACKUP_DIR": Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups"))),
+    # Requests per person (signed in) or per address (visitors) and window, counted by
+    # crowdmoving.core.ratelimit; over the limit the 429 page says when to try again. Only
+    # POSTs count. docs/deploy.md has the table; sign-in, sign-up and codes are allauth's own.
+    "RATE_LIMITS": {
+        "take": "30/10m",  # take, join the waiting list, step back (shared)
+        "hold": "20/10m",  # visitors hold a place (a mail each); a shared tablet at a fair
+        "code": "30/10m",  # typing the emailed code (each hold also allows only 5 tries)
+        "team_message": "30/10m",  # across projects; each project also allows 10 per person
+        "invitation": "30/h",  # invitations sent by one organiser (a mail each)
+        "export": "10/h",  # downloading one's own data
+        "delete_account": "10/h",
+        "contact": "5/h",  # messages sent through a platform's contact form (a mail each)
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- security headers, the same in every environment (HSTS and Secure cookies: production.py).
+# No inline script or style anywhere: JavaScript in static/js/, CSS in static/css/app.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"  # for browsers without CSP frame-ancestors
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links in stories and messages lead to other sites: they learn nothing of the page (an
+# inner-circle project's secret link included); our own pages still see where one came from.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "crowdmoving.core.views.csrf_failure"
+
+# --- rate limits (crowdmoving.core.ratelimit, django-ratelimit). Counting needs an atomic
+# increment: LocMem's is (one lock per process), the database cache's is not (get, then set,
+# and a write lock on SQLite for every counted POST). So the counters live in a cache of their
+# own, per process here and in production without Redis; with REDIS_URL production counts in
+# Redis (production.py).
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "crowdmoving-ratelimit",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+SILENCED_SYSTEM_CHECKS = [
+    # django_ratelimit.E003 "LocMemCache is not a shared cache": true and accepted. With W
+    # worker processes a client can reach at most W times a limit; the limits are a brake on
+    # abuse and mail floods, not a quota. Set REDIS_URL for exact limits (production.py).
+    "django_ratelimit.E003",
+    # django_ratelimit.W001 "not officially supported": it names only memcached and the
+    # django-redis package; the reason we accept LocMem is the one above.
+    "django_ratelimit.W001",
+]
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ Every knob is an environment variable; docs/deploy.md has the table. Required: S
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, SILENCED_SYSTEM_CHECKS
 from .env import env_bool, env_int, env_list, env_str, env_url
 
 DEBUG = False
@@ -29,13 +29,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers probe over plain HTTP by IP: the health endpoints answer there, not redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)  # one year
+# Off by default: a platform's own domain (e.g. mitmachen.example.org) may have sibling hosts
+# the organisation runs without HTTPS; includeSubDomains on example.org's answers would lock
+# them out of browsers for a year. Preloading is as hard to undo. Switch on per installation.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# `check --deploy` warns about both (W005, W021); they are off on purpose, for the reason above.
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Host-only cookies (no SESSION_COOKIE_DOMAIN / CSRF_COOKIE_DOMAIN): a session on one
+# platform's domain is nothing on another's. HttpOnly and SameSite=Lax (base.py) as well.
+SESSION_COOKIE_HTTPONLY = True
+# allauth counts sign-in attempts per client address: behind the proxy that is the last
+# X-Forwarded-For entry (the address the proxy saw; Caddy and the nginx snippet set it), not
+# REMOTE_ADDR, which is the proxy itself. Two proxies in a row (a load balancer): 2.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+# nosniff, Referrer-Policy, X-Frame-Options, COOP and the Content-Security-Policy: base.py.
 # CSRF_TRUSTED_ORIGINS is not needed: every form posts to its own origin over HTTPS.
 
 # --- static files: WhiteNoise serves them from STATIC_ROOT (`manage.py collectstatic`), with
@@ -64,6 +79,15 @@ if REDIS_URL:
     # Sessions are read from Redis and written through to the database: a Redis restart
     # signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Rate-limit counters (crowdmoving.core.ratelimit) shared by every worker: exact limits.
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "crowdmoving") + "-ratelimit",
+    }
+    # django_ratelimit.W001 (silenced in base.py) names only the django-redis package as
+    # supported; Django's own RedisCache increments with Redis INCR, which is atomic. E003
+    # (a per-process cache) no longer applies.
+    SILENCED_SYSTEM_CHECKS.remove("django_ratelimit.E003")
 else:
     # The table is created by `manage.py createcachetable` (docs/deploy.md).
     CACHES = {
@@ -72,5 +96,12 @@ else:
             "LOCATION": "crowdmoving_cache",
             # A project page reads one card per task: room for many projects' cards.
             "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
-        }
+        },
+        # Rate-limit counters stay per process without Redis: the database cache cannot
+        # increment atomically (base.py, RATELIMIT_USE_CACHE and the silenced check).
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "crowdmoving-ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }

@@ -15,6 +15,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(VAR_DIR / os.environ.get("CROWDMOVING_TEST_DB", "test-db.sqlite3"))
     }
-ACCOUNT_RATE_LIMITS = False
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]  # allauth takes False for "none"
+# Our own rate limits (crowdmoving.core.ratelimit) are off too: many tests act as one person.
+# The tests of the limits switch them on (settings.RATELIMIT_ENABLE = True).
+RATELIMIT_ENABLE = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from crowdmoving.audit.api import record
+from crowdmoving.audit.models import Action
 from crowdmoving.projects.actions import touch_tasks
 from crowdmoving.projects.models import Commitment
 
@@ -17,8 +19,13 @@ PROFILE_FIELDS = ("name", "visibility", "language")
 
 def update_profile(user: User, data: dict[str, Any]) -> User:
     """Save name, visibility and language; the task cards that show this person's name are
-    marked changed, on every platform."""
+    marked changed, on every platform. The audit log notes which settings changed (their names,
+    not the values)."""
+    fields = [f for f in PROFILE_FIELDS if f in data]
     with transaction.atomic():
+        # A ModelForm has written the new values into ``user`` already: compare with the row.
+        stored = User.objects.filter(pk=user.pk).values(*fields).first() or {}
+        changed = [f for f in fields if stored.get(f) != data[f]]
         for field in PROFILE_FIELDS:
             if field in data:
                 setattr(user, field, data[field])
@@ -27,6 +34,8 @@ def update_profile(user: User, data: dict[str, Any]) -> User:
             user=user, status__in=Commitment.HOLDING_A_PLACE
         ).values_list("task_id", flat=True)
         touch_tasks(list(shown_on))
+        if changed:
+            record(Action.SETTINGS_CHANGED, actor=user, subject=user, fields=changed)
     return user
 
 

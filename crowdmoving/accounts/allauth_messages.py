@@ -124,4 +124,12 @@ ALLAUTH_ACCOUNT_MESSAGES: tuple[str, ...] = (
     gettext_noop("Change Email"),
     gettext_noop("Your email address is still pending verification."),
     gettext_noop("Your phone number is still pending verification."),
+    # allauth.mfa (two-factor authentication), where its German says Sie/Ihr; the pages
+    # themselves are ours (templates/mfa/), these reach people as messages and form errors.
+    gettext_noop(
+        "You cannot generate recovery codes without having two-factor authentication enabled."
+    ),
+    gettext_noop(
+        "You cannot activate two-factor authentication until you have verified your email address."
+    ),
 )

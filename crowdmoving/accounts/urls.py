@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_data
 
 app_name = "me"
 
@@ -10,4 +10,13 @@ urlpatterns = [
     path("calendar/", views.calendar_token, name="calendar_token"),
     path("calendar/<str:calendar_token>.ics", views.calendar_feed, name="calendar_feed"),
     path("tasks/<int:pk>/<int:task_id>/calendar.ics", views.task_ics, name="task_ics"),
+    path("data/", views_data.my_data, name="data"),
+    path("data/download/", views_data.my_data_download, name="data_download"),
+    path("delete/", views_data.delete_account, name="delete_account"),
+    path(
+        "delete/<str:deletion_token>/",
+        views_data.delete_account_confirm,
+        name="delete_account_confirm",
+    ),
+    path("deleted/", views_data.account_deleted, name="account_deleted"),
 ]

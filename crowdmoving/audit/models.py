@@ -37,6 +37,16 @@ class Action(models.TextChoices):
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
     PRIVACY_TEXT_PUBLISHED = "privacy_text_published", _("Privacy text published")
     PLATFORM_ADMIN_CHANGED = "platform_admin_changed", _("Platform administrators changed")
+    COORDINATION_HANDED_OVER = "coordination_handed_over", _("Coordination handed over")
+    COORDINATION_TAKEN_BACK = "coordination_taken_back", _("Coordination taken back")
+    PROJECT_STATE_CHANGED = "project_state_changed", _("Project state changed")
+    SECRET_LINK_RENEWED = "secret_link_renewed", _("Inner-circle link renewed")
+    PLATFORM_CREATED = "platform_created", _("Platform created")
+    PLATFORM_SUSPENDED = "platform_suspended", _("Platform suspended")
+    PLATFORM_REACTIVATED = "platform_reactivated", _("Platform reactivated")
+    DOMAIN_CHANGED = "domain_changed", _("Platform domains changed")
+    ORGANISATION_APPROVED = "organisation_approved", _("Organisation approved")
+    ORGANISATION_DECLINED = "organisation_declined", _("Organisation declined")
 
 
 class ImmutableQuerySet(models.QuerySet["AuditEntry"]):
@@ -74,6 +84,10 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=60, blank=True)  # e.g. "projects.project"
     target_id = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)  # details without personal data
+    # Whether an actor / a person concerned was recorded: an empty foreign key with the flag set
+    # means that person's account was deleted since (shown as "deleted account").
+    had_actor = models.BooleanField(default=False, editable=False)
+    had_subject = models.BooleanField(default=False, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     objects: ClassVar[models.Manager[AuditEntry]] = ScopedManager(

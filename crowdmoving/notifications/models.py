@@ -70,6 +70,10 @@ class OutboxMessage(models.Model):
     )
     key = models.CharField(max_length=200, unique=True, help_text="Deduplicates deliveries.")
     to = models.EmailField()
+    # From and Reply-To as they were when the mail was queued (outbox.sender_for/reply_to_for):
+    # a later change of the platform's mail settings does not alter mail already queued.
+    sender = models.CharField(max_length=255, blank=True)
+    reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=255)
     body = models.TextField()
     html_body = models.TextField(blank=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import uuid
 from datetime import timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
+from crowdmoving.tenancy import colours
 from crowdmoving.tenancy.models import Platform
 
 from .models import OutboxMessage
@@ -66,6 +70,7 @@ def queue_email(
     platform: Platform | None,
     language: str | None = None,
     attachments: list[Attachment] | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMessage | None:
     """Render ``notifications/email/<template>_subject.txt`` and ``.txt`` in the recipient's
     language and write them to the outbox. Returns None if ``key`` was already queued.
@@ -73,9 +78,15 @@ def queue_email(
     The HTML part is ``<template>.html`` if there is one, else the text in the platform's
     HTML frame (notifications/email/_base.html). An ``unsubscribe_url`` in the context adds
     the one-click unsubscribe footer to both parts. ``attachments`` are dicts with filename,
-    mimetype and (text) content."""
+    mimetype and (text) content. ``reply_to`` replaces the platform's Reply-To (the contact
+    form: replies reach the sender; never use a typed-in address as ``to``)."""
     language = language or (platform.default_language if platform else settings.LANGUAGE_CODE)
-    context = {"platform": platform, "site_url": site_url(platform), **context}
+    context = {
+        "platform": platform,
+        "site_url": site_url(platform),
+        "look": email_look(platform),
+        **context,
+    }
     with translation.override(language):
         subject = " ".join(
             render_text(f"notifications/email/{template}_subject.txt", context).split()
@@ -99,6 +110,7 @@ def queue_email(
         body=body,
         html_body=html_body,
         attachments=list(attachments or []),
+        reply_to=reply_to,
     )
 
 
@@ -107,6 +119,16 @@ def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> 
     html = ""
     if isinstance(message, EmailMultiAlternatives):
         html = next((str(c) for c, mime in message.alternatives if mime == "text/html"), "")
+    if not html:  # the platform's frame around the text, as every other mail has
+        html = render_to_string(
+            "notifications/email/_base.html",
+            {
+                "platform": platform,
+                "look": email_look(platform),
+                "subject": str(message.subject),
+                "text_body": str(message.body),
+            },
+        )
     for to in message.to:
         _write(
             platform=platform,
@@ -118,7 +140,9 @@ def queue_email_message(message: EmailMessage, *, platform: Platform | None) -> 
         )
 
 
-def _write(*, platform: Platform | None, key: str, to: str, **content: Any) -> OutboxMessage | None:
+def _write(
+    *, platform: Platform | None, key: str, to: str, reply_to: str | None = None, **content: Any
+) -> OutboxMessage | None:
     """Insert the message and its delivery task together; None when ``key`` is queued already.
 
     The insert runs in a savepoint so that a duplicate key rolls back only itself (not the
@@ -126,7 +150,14 @@ def _write(*, platform: Platform | None, key: str, to: str, **content: Any) -> O
     with transaction.atomic(savepoint=False), scopes_disabled():
         try:
             with transaction.atomic():
-                message = OutboxMessage.objects.create(key=key, platform=platform, to=to, **content)
+                message = OutboxMessage.objects.create(
+                    key=key,
+                    platform=platform,
+                    to=to,
+                    sender=sender_for(platform),
+                    reply_to=reply_to_for(platform) if reply_to is None else _one_line(reply_to),
+                    **content,
+                )
         except IntegrityError:
             if OutboxMessage.objects.filter(key=key).exists():
                 return None
@@ -150,6 +181,54 @@ def site_url(platform: Platform | None) -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
 
 
+def email_look(platform: Platform | None) -> dict[str, str]:
+    """The platform's look for the HTML frame of its mails (notifications/email/_base.html):
+    the logo's absolute address on the platform's primary domain, the primary colour and the
+    text colour on it. Colours are checked again: only ``#rrggbb`` reaches the mail."""
+    default_primary = str(Platform._meta.get_field("primary_colour").default)
+    if platform is None:
+        return {"logo_url": "", "primary": default_primary, "ink": colours.ink_for(default_primary)}
+    primary = colours.normalise(platform.primary_colour) or default_primary
+    logo_url = ""
+    if platform.logo:
+        logo_url = platform.logo.url
+        if logo_url.startswith("/"):
+            logo_url = site_url(platform) + logo_url
+    return {"logo_url": logo_url, "primary": primary, "ink": colours.ink_for(primary)}
+
+
+# Control characters would start new header lines; a name is one line of text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def sender_for(platform: Platform | None) -> str:
+    """The From header of the platform's mails: its sender name (else its name) with the
+    installation's own address (DEFAULT_FROM_EMAIL), never an address someone typed in, so
+    that SPF and DKIM hold. The hub without a sender name, and mail of no platform, keep
+    DEFAULT_FROM_EMAIL as it is."""
+    if platform is None:
+        return str(settings.DEFAULT_FROM_EMAIL)
+    name = _one_line(platform.email_sender_name or "")
+    if not name and platform.is_default:
+        return str(settings.DEFAULT_FROM_EMAIL)
+    name = name or _one_line(platform.name)
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    username, _at, domain = address.rpartition("@")
+    return str(Address(display_name=name, username=username, domain=domain))
+
+
+def reply_to_for(platform: Platform | None) -> str:
+    """Where replies go: the platform's reply-to address, else its contact address, else
+    nowhere (an empty string)."""
+    if platform is None:
+        return ""
+    return _one_line(platform.email_reply_to or platform.contact_email or "")
+
+
 def deliver(message_id: int) -> bool:
     """Send one outbox message unless it was sent already or another worker holds it.
 
@@ -167,11 +246,16 @@ def deliver(message_id: int) -> bool:
             return False
         if not claimed:
             return message.status == OutboxMessage.Status.SENT
+        # From and Reply-To as they were when the mail was queued (older rows have none);
+        # stripped of line breaks once more, whatever the row holds.
+        sender = _one_line(message.sender) or sender_for(message.platform)
+        reply_to = _one_line(message.reply_to)
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body,
-            from_email=_sender(message.platform),
+            from_email=sender,
             to=[message.to],
+            reply_to=[reply_to] if reply_to else None,
             headers={"Message-ID": f"<{message.key.replace(':', '.')}@crowdmoving>"},
         )
         if message.html_body:
@@ -209,13 +293,6 @@ def _schedule_retry(message: OutboxMessage, error: Exception) -> bool:
         update_fields=["attempts", "last_error", "claimed_until", "status", "next_attempt_at"]
     )
     return False
-
-
-def _sender(platform: Platform | None) -> str:
-    if platform is None:
-        return settings.DEFAULT_FROM_EMAIL
-    address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
-    return f"{platform.name} <{address}>"
 
 
 def deliver_due() -> int:

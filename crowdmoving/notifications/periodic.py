@@ -1,5 +1,5 @@
 """The work the worker does every minute: reminders before tasks, nudges to welcome new
-supporters, daily digests, expired holds, and mails that are due.
+supporters, daily digests, expired holds, the daily retention purge, and mails that are due.
 
 Every send is claimed first with a conditional UPDATE (``reminded_at IS NULL`` and the like):
 of two workers, or a worker restarted in the middle, exactly one sends."""
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from crowdmoving.accounts.models import User
+from crowdmoving.privacy import retention
 from crowdmoving.projects import actions
 from crowdmoving.projects import notify as project_notify
 from crowdmoving.projects.models import Commitment, Project, Task
@@ -199,6 +200,8 @@ def run_due_work(now: datetime | None = None) -> dict[str, int]:
         "reminders": send_reminders,
         "nudges": send_nudges,
         "digests": send_digests,
+        # Once a day (claimed per day, so one worker of several): crowdmoving.privacy.retention
+        "retention": retention.run_daily,
     }
     with scopes_disabled():
         for name, part in parts.items():

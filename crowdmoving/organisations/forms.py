@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crowdmoving.tenancy.models import Platform
+
 from .models import Organisation, Role
 
 
@@ -55,4 +57,36 @@ class RoleForm(forms.Form):
         label=_("Role"),
         choices=Role.choices,
         error_messages={"invalid_choice": _("Please choose one of the roles.")},
+    )
+
+
+# --- the platform administrators' approval queue ---------------------------------------------
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Emailed to the organisation's owners."),
+        error_messages={"max_length": _("At most %(limit_value)d characters, please.")},
+    )
+
+
+class PublishingForm(forms.Form):
+    publishing = forms.ChoiceField(
+        label=_("Who may publish"),
+        choices=Platform.Publishing.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With approval, a new organisation can prepare projects as drafts; it can publish "
+            "once you approved it. Organisations that exist already stay approved. Switching "
+            "back to open approves the organisations still waiting."
+        ),
+        error_messages={
+            "required": _("Please choose who may publish."),
+            "invalid_choice": _("Please choose one of the two rules."),
+        },
     )

@@ -13,12 +13,25 @@ from crowdmoving.tenancy.models import Platform
 
 
 class Organisation(models.Model):
+    class Approval(models.TextChoices):
+        """Whether the organisation may publish projects: on platforms where new organisations
+        need the administrators' approval (Platform.publishing), a new one waits for it."""
+
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Waiting for approval")
+        DECLINED = "declined", _("Declined")
+
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name in addresses"), max_length=60)
     description = models.TextField(_("about the organisation"), blank=True, max_length=2000)
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    approval = models.CharField(
+        _("approval"), max_length=12, choices=Approval.choices, default=Approval.APPROVED
+    )
+    approval_decided_at = models.DateTimeField(null=True, blank=True)
+    approval_reason = models.TextField(_("reason"), blank=True, max_length=1000)
 
     objects: ClassVar[models.Manager[Organisation]] = ScopedManager(platform="platform")
 
@@ -33,6 +46,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approval == self.Approval.APPROVED
 
 
 class Role(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdmoving.accounts.models import User
+from crowdmoving.core.ratelimit import rate_limit
 from crowdmoving.projects.selectors import manage_projects_with_places
 
 from .actions import (
@@ -63,11 +64,22 @@ def create(request: HttpRequest) -> HttpResponse:
             request.user,  # type: ignore[arg-type]
             form.cleaned_data,
         )
-        messages.success(
-            request,
-            _("%(name)s is set up. Tell the world about your first project.")
-            % {"name": organisation.name},
-        )
+        if organisation.is_approved:
+            messages.success(
+                request,
+                _("%(name)s is set up. Tell the world about your first project.")
+                % {"name": organisation.name},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s is set up and waits for the approval of the platform's "
+                    "administrators (they were told). Until then you can prepare projects as "
+                    "drafts; publishing is possible once it is approved."
+                )
+                % {"name": organisation.name},
+            )
         return redirect("manage:organisation", slug=organisation.slug)
     return render(request, "organisations/create.html", {"form": form})
 
@@ -120,6 +132,7 @@ def _members_page(request: HttpRequest, membership: Membership, form: InviteForm
 
 
 @login_required
+@rate_limit("invitation")
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's members with their roles, open invitations, and inviting someone."""
     membership = access_organisation(request, slug, can_manage_members)

@@ -73,3 +73,39 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.purpose} v{self.text_id}"
+
+
+class HeldConsent(models.Model):
+    """A visitor without an account accepted a version when holding a place. It becomes a
+    Consent when they confirm the place (which proves the address is theirs); until then it
+    is nobody's consent, and it goes with the held place."""
+
+    commitment = models.OneToOneField(
+        "projects.Commitment", on_delete=models.CASCADE, related_name="+"
+    )
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    text = models.ForeignKey(PrivacyText, on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[HeldConsent]] = ScopedManager(platform="platform")
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} v{self.text_id}"
+
+
+class PurgeRun(models.Model):
+    """One day's retention purge (crowdmoving.privacy.retention). The worker claims a day by
+    inserting its row, so that of several workers exactly one purges; the row keeps the counts
+    (never what was deleted)."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    accounts = models.PositiveIntegerField(default=0)
+    commitments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"purge {self.day}"

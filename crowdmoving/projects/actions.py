@@ -23,8 +23,13 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crowdmoving.accounts.models import User
+from crowdmoving.audit.api import record
+from crowdmoving.audit.models import Action
 from crowdmoving.core.text import render_markdown
 from crowdmoving.organisations.models import Organisation
+from crowdmoving.pages.publishing import check_can_publish
+from crowdmoving.privacy import actions as privacy
+from crowdmoving.privacy.models import PrivacyText
 
 from . import notify
 from .errors import (
@@ -79,24 +84,48 @@ def update_project(project: Project, data: dict[str, Any]) -> Project:
     return project
 
 
-def change_status(project: Project, status: str) -> Project:
+def change_status(project: Project, status: str, *, by: User | None = None) -> Project:
     """Move ``project`` to another state; the first time it becomes public is remembered, so
-    that closing a project that was only ever shared in the inner circle keeps it there."""
+    that closing a project that was only ever shared in the inner circle keeps it there. A
+    change of state is noted in the audit log with ``by`` (None: the system). Opening it to the
+    inner circle or the public raises PublishingRefused while the platform lacks its imprint or
+    privacy policy, or the organisation awaits approval (pages.publishing); projects open
+    already stay open."""
     was = project.status
+    opening = (Project.Status.INNER_CIRCLE, Project.Status.PUBLIC)
+    if status in opening and was != status:
+        check_can_publish(project.organisation)
     project.status = Project.Status(status)
     if project.status == Project.Status.PUBLIC and project.published_at is None:
         project.published_at = timezone.now()
     with transaction.atomic():
         project.save(update_fields=["status", "published_at", "updated_at"])
+        if project.status != was:
+            record(
+                Action.PROJECT_STATE_CHANGED,
+                actor=by,
+                platform=project.organisation.platform,
+                target=project,
+                before=was,
+                after=project.status.value,
+            )
         if project.status == Project.Status.CLOSED and was != Project.Status.CLOSED:
             notify.project_closed(project)
     return project
 
 
-def regenerate_secret(project: Project) -> Project:
-    """A new inner-circle link; the old one stops working at once."""
+def regenerate_secret(project: Project, *, by: User | None = None) -> Project:
+    """A new inner-circle link; the old one stops working at once. The audit log notes who
+    renewed it (never the secret)."""
     project.secret = new_secret()
-    project.save(update_fields=["secret", "updated_at"])
+    with transaction.atomic():
+        project.save(update_fields=["secret", "updated_at"])
+        record(
+            Action.SECRET_LINK_RENEWED,
+            actor=by,
+            platform=project.organisation.platform,
+            target=project,
+        )
     return project
 
 
@@ -327,12 +356,13 @@ class Hold:
     token: str
 
 
-def hold_task(task: Task, *, name: str, email: str) -> Hold:
+def hold_task(task: Task, *, name: str, email: str, accepted: PrivacyText | None = None) -> Hold:
     """Hold a place for a visitor without an account until they confirm by email.
 
     The person's account is created silently (no password) if there is none, speaking the
     language of the page they used (so their emails are in it). The place is held for
-    HOLD_MINUTES; the worker releases it afterwards."""
+    HOLD_MINUTES; the worker releases it afterwards. ``accepted`` is the privacy text the
+    visitor accepted: it becomes their consent when they confirm (confirm_hold)."""
     email = User.objects.normalize_email(email).strip().lower()
     language = translation.get_language() or ""
     user = User.objects.filter(email__iexact=email).first()
@@ -357,6 +387,8 @@ def hold_task(task: Task, *, name: str, email: str) -> Hold:
         with transaction.atomic():
             Commitment.objects.filter(pk=commitment.pk).update(code_hash=code_hash)
             commitment.code_hash = code_hash
+            if accepted is not None:
+                privacy.remember_held_consent(commitment, accepted)
             notify.supporter_hold(
                 commitment, code, reverse("projects:confirm", args=[token]), code_hash[:12]
             )
@@ -422,6 +454,7 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
         commitment.refresh_from_db()
         _verify_email(commitment.user)
         if confirmed:
+            privacy.confirm_held_consent(commitment)
             touch_tasks([commitment.task_id])  # the confirmed name now shows on the card
             notify.supporter_confirmed(commitment)
             notify.organisers_of_change(commitment, "taken")
@@ -434,6 +467,7 @@ def confirm_hold(commitment: Commitment, *, code: str | None = None) -> Commitme
     except TaskFull as error:
         raise HoldExpired from error
     _commitments().filter(pk=commitment.pk).update(code_hash="")  # the link is used up
+    privacy.confirm_held_consent(commitment)
     return taken
 
 
@@ -549,8 +583,9 @@ def promote_from_waitlist(task: Task) -> list[Commitment]:
 def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bool:
     """Make ``supporter`` (who holds or held a place in ``project``) a coordinator of this
     project: she sees the supporters and waiting lists, confirms attendance and receives the
-    organisers' notifications. She is told by email and in the app. Returns False (and tells
-    nobody) when she coordinates it already; raises NotASupporter for anyone else."""
+    organisers' notifications. She is told by email and in the app, and the audit log notes
+    it. Returns False (and tells nobody) when she coordinates it already; raises NotASupporter
+    for anyone else."""
     from .errors import NotASupporter
 
     with transaction.atomic():
@@ -565,18 +600,33 @@ def hand_over_coordination(project: Project, supporter: User, *, by: User) -> bo
         if project.coordinators.filter(pk=supporter.pk).exists():
             return False
         project.coordinators.add(supporter)
+        record(
+            Action.COORDINATION_HANDED_OVER,
+            actor=by,
+            platform=project.organisation.platform,
+            subject=supporter,
+            target=project,
+        )
         notify.coordination_changed(project, supporter, by=by, handed_over=True)
     return True
 
 
 def end_coordination(project: Project, coordinator: User, *, by: User) -> bool:
     """Take the coordination of ``project`` back from ``coordinator``; she is told by email
-    and in the app. Returns False when she did not coordinate it."""
+    and in the app, and the audit log notes it. Returns False when she did not coordinate
+    it."""
     with transaction.atomic():
         list(Project._base_manager.select_for_update().filter(pk=project.pk).values("pk"))
         if not project.coordinators.filter(pk=coordinator.pk).exists():
             return False
         project.coordinators.remove(coordinator)
+        record(
+            Action.COORDINATION_TAKEN_BACK,
+            actor=by,
+            platform=project.organisation.platform,
+            subject=coordinator,
+            target=project,
+        )
         notify.coordination_changed(project, coordinator, by=by, handed_over=False)
     return True
 

@@ -3,8 +3,10 @@
 A card shows what everyone sees (places, names, the take-over button); the cards of the
 viewer's own commitments are cached per commitment state, and a card with form errors is
 rendered afresh. The cache key holds the task's version, which the actions raise whenever
-something on the card changes, so a cached card is never stale. CSRF tokens are per session:
-cached cards carry a placeholder that is replaced with the viewer's token on the way out."""
+something on the card changes, and (for signed-out viewers) whether the platform lets visitors
+take tasks without an account (an operator's feature switch), so a cached card is never stale.
+CSRF tokens are per session: cached cards carry a placeholder that is replaced with the
+viewer's token on the way out."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from crowdmoving.tenancy.models import Feature
 
 from .models import Commitment, Project, Task
 from .selectors import describe_people, live_commitments, waiting_ahead
@@ -47,10 +51,15 @@ def task_rows(project: Project) -> list[TaskRow]:
 
 
 def card_key(
-    project: Project, task_id: int, version: int, created_at: datetime, signed_in: bool
+    project: Project,
+    task_id: int,
+    version: int,
+    created_at: datetime,
+    signed_in: bool,
+    guest_takeover: bool = True,
 ) -> str:
     born = int(created_at.timestamp() * 1e6)  # ids can be reused after a restore
-    variant = "in" if signed_in else "out"
+    variant = "in" if signed_in else ("out" if guest_takeover else "out-members")
     return f"card:{task_id}.{born}:{version}:{project.status}:{get_language()}:{variant}"
 
 
@@ -94,13 +103,14 @@ def project_cards(
     if rows is None:
         rows = task_rows(project)
     signed_in = request.user.is_authenticated
+    guests = guest_takeover(request)
     viewer_id = request.user.pk if signed_in else None
     own = _own_commitments(project, viewer_id, held_ids)
     keys: dict[int, str] = {}
     for pk, version, created_at, _capacity, _taken in rows:
         if pk in extra:
             continue
-        key = card_key(project, pk, version, created_at, signed_in)
+        key = card_key(project, pk, version, created_at, signed_in, guests)
         if pk in own:  # the viewer's own card also shows where their commitment stands
             commitment_id, status, position = own[pk]
             key = f"{key}:{commitment_id}.{status}.{position}"
@@ -121,12 +131,15 @@ def project_cards(
                 viewer_id if is_own else None,
                 set(held_ids) if is_own else set(),
             )
-            fresh[task.pk] = render_card(project, task, signed_in, **extra.get(task.pk, {}))
+            fresh[task.pk] = render_card(
+                project, task, signed_in, guest_takeover=guests, **extra.get(task.pk, {})
+            )
         cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
     if token is None:
         token = get_token(request)
     html = [
-        mark_safe(  # noqa: S308 (rendered by our own template; only the token is put in)
+        # Rendered by our own template; only the CSRF token is put in.
+        mark_safe(  # noqa: S308  # nosec B308 B703
             (fresh.get(pk) or cached[keys[pk]]).replace(CSRF_PLACEHOLDER, token)
         )
         for pk, *_ in rows
@@ -136,8 +149,18 @@ def project_cards(
     return Cards(html=html, places=places, filled=filled)
 
 
-def render_card(project: Project, task: Task, signed_in: bool, **context: Any) -> str:
-    """One card as HTML, with the CSRF placeholder in its forms."""
+def guest_takeover(request: HttpRequest) -> bool:
+    """Whether visitors without an account may hold a place with name and email on the
+    request's platform (the operator's feature switch)."""
+    platform = getattr(request, "platform", None)
+    return platform is not None and platform.has_feature(Feature.GUEST_TAKEOVER)
+
+
+def render_card(
+    project: Project, task: Task, signed_in: bool, *, guest_takeover: bool, **context: Any
+) -> str:
+    """One card as HTML, with the CSRF placeholder in its forms. Without ``guest_takeover``
+    a signed-out visitor is asked to sign in instead of being offered the name+email form."""
     return render_to_string(
         "projects/_task_card.html",
         {
@@ -145,6 +168,7 @@ def render_card(project: Project, task: Task, signed_in: bool, **context: Any) -
             "task": task,
             "takes_open": project.is_open_for_takeover,
             "signed_in": signed_in,
+            "guest_takeover": guest_takeover,
             "csrf_token": CSRF_PLACEHOLDER,
             **context,
         },

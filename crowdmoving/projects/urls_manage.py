@@ -4,7 +4,7 @@ from django.urls import path
 
 from crowdmoving.organisations import views as organisation_views
 
-from . import views_completion
+from . import views_completion, views_export
 from . import views_manage as views
 
 app_name = "manage"
@@ -52,4 +52,5 @@ urlpatterns = [
         name="end_coordination",
     ),
     path(f"{project}/attendance/", views_completion.attendance, name="attendance"),
+    path(f"{project}/supporters.csv", views_export.supporters_csv, name="supporters_csv"),
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -29,11 +30,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from crowdmoving.accounts.models import User
-from crowdmoving.team.access import team_seat
+from crowdmoving.core.ratelimit import rate_limit
+from crowdmoving.privacy.forms import ask_to_accept
+from crowdmoving.privacy.selectors import current_text
+from crowdmoving.team.access import has_team, team_seat
+from crowdmoving.tenancy.models import Platform
 
-from . import actions, notify, pages, selectors
+from . import actions, notify, pages, selectors, views_network
 from .access import access_project, access_task, remember_secret
-from .cards import CSRF_PLACEHOLDER, Cards, project_cards, render_card, task_rows
+from .cards import (
+    CSRF_PLACEHOLDER,
+    Cards,
+    guest_takeover,
+    project_cards,
+    render_card,
+    task_rows,
+)
 from .errors import Refused
 from .models import Commitment, Project, Task
 
@@ -43,10 +55,15 @@ Status = Commitment.Status
 
 
 class HoldForm(forms.Form):
-    """A visitor without an account holds a place with a name and an email address."""
+    """A visitor without an account holds a place with a name and an email address, and
+    accepts the platform's privacy text if it has one (their consent once they confirm)."""
 
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(label=_("Your email"))
+
+    def __init__(self, *args: Any, platform: Platform, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.privacy_text = ask_to_accept(self, current_text(platform))
 
 
 class CodeForm(forms.Form):
@@ -68,6 +85,9 @@ class CodeForm(forms.Form):
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The platform's public projects; on the hub (the default platform), the network's."""
+    if request.platform.is_default:  # type: ignore[attr-defined]
+        return views_network.hub(request)
     page = selectors.public_projects_page(
         request.platform,  # type: ignore[attr-defined]
         request.GET.get("page"),
@@ -125,7 +145,7 @@ def _detail_page(
 
     extra = {hold_task_id: {"hold_form": hold_form}} if hold_form is not None else None
     cards = project_cards(request, project, held_ids=held_ids, extra=extra, rows=rows)
-    in_team = team_seat(project, request.user) is not None  # type: ignore[arg-type]
+    in_team = has_team(request) and team_seat(project, request.user) is not None  # type: ignore[arg-type]
     return render(request, "projects/detail.html", context(cards, in_team))
 
 
@@ -146,6 +166,7 @@ def _card(
         project,
         found[0] if found else task,
         request.user.is_authenticated,
+        guest_takeover=guest_takeover(request),
         gone=not found,
         hold_form=hold_form,
         card_message=message,
@@ -223,7 +244,8 @@ def _ask_about_contact_sharing(request: HttpRequest, commitment: Commitment) -> 
     email address (team:contact_sharing answers it)."""
     person = commitment.user
     if (
-        commitment.status != Status.ACTIVE
+        not has_team(request)  # the answer is about the team page, which this platform lacks
+        or commitment.status != Status.ACTIVE
         or person.share_contact_asked
         or request.user.pk != person.pk
     ):
@@ -243,16 +265,19 @@ def _ask_about_contact_sharing(request: HttpRequest, commitment: Commitment) -> 
 
 
 @require_POST
+@rate_limit("take")
 def take(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     return _take_part(request, pk, task_id, actions.take_task)
 
 
 @require_POST
+@rate_limit("take")
 def wait(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     return _take_part(request, pk, task_id, actions.join_waitlist)
 
 
 @require_POST
+@rate_limit("take")
 def withdraw(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     """Step back from a task or leave its waiting list. The person's own commitment is what
     gives access (also after an inner-circle link was renewed); anything else is a 404."""
@@ -282,31 +307,40 @@ def withdraw(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("hold")
 def hold(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     """A visitor without an account holds a place with name and email; the code page follows.
 
     GET opens the small form right in the task's card (htmx swaps the card; without JavaScript
-    the project page opens with the form in place)."""
+    the project page opens with the form in place). A platform without the guest take-over
+    feature has neither this nor the code page (404)."""
+    if not guest_takeover(request):
+        raise Http404
     project = access_project(request, pk)
     task = access_task(request, project, task_id)
+    platform: Platform = request.platform  # type: ignore[attr-defined]
     if request.method == "GET":
         if request.user.is_authenticated:
             return redirect(_task_url(project.pk, task.pk))
+        empty = HoldForm(platform=platform)
         if request.htmx:  # type: ignore[attr-defined]
-            return _card(request, project, task, hold_form=HoldForm())
-        return _detail_page(request, project, hold_form=HoldForm(), hold_task_id=task.pk)
+            return _card(request, project, task, hold_form=empty)
+        return _detail_page(request, project, hold_form=empty, hold_task_id=task.pk)
     if request.user.is_authenticated:
         return _take_part(request, pk, task_id, actions.take_task)
     if _session_hold(request, task) is not None:  # double click: answer as the first time
         return _to_code_page(request, project, task)
-    form = HoldForm(request.POST)
+    form = HoldForm(request.POST, platform=platform)
     if not form.is_valid():
         if request.htmx:  # type: ignore[attr-defined]
             return _card(request, project, task, hold_form=form)
         return _detail_page(request, project, hold_form=form, hold_task_id=task.pk)
     try:
         held = actions.hold_task(
-            task, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+            task,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            accepted=form.privacy_text,
         )
     except Refused as refusal:
         return _answer(request, project, task, str(refusal.message), error=True)
@@ -353,13 +387,18 @@ def _log_in(request: HttpRequest, user: User) -> None:
     must not swap the session)."""
     if request.user.is_authenticated and request.user.pk != user.pk:
         return
-    if user.is_active:
+    # The emailed code proves the address, not the second factor: whoever uses one signs in
+    # through allauth (which asks for it), or an email inbox would be enough to become them.
+    if user.is_active and not is_mfa_enabled(user):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("code")
 def enter_code(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     """Type the six-digit code from the email to confirm a held place."""
+    if not guest_takeover(request):
+        raise Http404
     project = access_project(request, pk)
     task = access_task(request, project, task_id)
     already_in = _already_in_ids(request)

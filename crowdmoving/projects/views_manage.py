@@ -6,6 +6,7 @@ signed-in person's membership of its organisation; anything else is a 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from crowdmoving.accounts.models import User
+from crowdmoving.audit.api import record_at_most_hourly
+from crowdmoving.audit.models import Action
 from crowdmoving.organisations.permissions import (
     ProjectRights,
     access_organisation,
     access_project_rights,
     can_edit_projects,
 )
+from crowdmoving.pages.publishing import PublishingRefused, missing
 
 from . import actions
 from .errors import PeopleAffected, TaskRemoved
@@ -110,6 +115,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     project, membership = _access_project(request, pk)
     tasks = manage_dashboard_tasks(project, with_supporters=membership.can_see_supporters)
+    if membership.can_see_supporters and any(t.holders or t.waiting for t in tasks):  # type: ignore[attr-defined]
+        # The page lists supporters' email addresses: one audit entry per person, project
+        # and hour, so that reloading does not flood the log.
+        record_at_most_hourly(
+            Action.CONTACTS_VIEWED, actor=cast(User, request.user), target=project, request=request
+        )
     places = sum(t.capacity for t in tasks)
     taken = sum(t.taken for t in tasks)
     secret_url = request.build_absolute_uri(
@@ -132,6 +143,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "ACTIVE": Commitment.Status.ACTIVE,
             "coordinators": coordinators,
             "coordinator_ids": {user.pk for user in coordinators},
+            # What the platform or organisation still needs before the project can open.
+            "publishing_missing": (
+                missing(request.platform, project.organisation)  # type: ignore[attr-defined]
+                if membership.can_edit_projects and project.status != Project.Status.PUBLIC
+                else []
+            ),
         },
     )
 
@@ -144,7 +161,11 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in Project.Status.values:
         messages.error(request, _("This state does not exist. Please choose one of the buttons."))
         return _to_dashboard(project)
-    actions.change_status(project, status)
+    try:
+        actions.change_status(project, status, by=cast(User, request.user))
+    except PublishingRefused as refusal:
+        messages.error(request, str(refusal))
+        return _to_dashboard(project)
     messages.success(
         request,
         _("The project is now: %(status)s.") % {"status": project.get_status_display()},
@@ -156,7 +177,7 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_secret(request: HttpRequest, pk: int) -> HttpResponse:
     project, _membership = _access_project(request, pk, can_edit_projects)
-    actions.regenerate_secret(project)
+    actions.regenerate_secret(project, by=cast(User, request.user))
     messages.success(request, _("There is a new inner-circle link. The old link no longer works."))
     return _to_dashboard(project)
 

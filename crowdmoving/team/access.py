@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from crowdmoving.accounts.models import User
 from crowdmoving.organisations.models import Membership, Role
 from crowdmoving.projects.models import Commitment, Project
+from crowdmoving.tenancy.models import Feature
 
 # The roles whose capabilities include seeing supporters, read from Membership itself, so that
 # the rule lives in one place (Membership.can_see_supporters).
@@ -71,6 +72,13 @@ def _with_seat(projects, user: User):  # type: ignore[no-untyped-def]
     )
 
 
+def has_team(request: HttpRequest) -> bool:
+    """Whether the request's platform has team spaces (the operator's feature switch); without
+    them every team page is a 404 and no "Team" link is shown."""
+    platform = getattr(request, "platform", None)
+    return platform is not None and platform.has_feature(Feature.TEAM)
+
+
 def team_seat(project: Project, user: User | None) -> TeamSeat | None:
     """``user``'s seat in the team of ``project``, or None (one query; none when signed out)."""
     if user is None or not user.is_authenticated:
@@ -88,8 +96,9 @@ def _seat(project: Project, user: User) -> TeamSeat | None:
 
 def access_team(request: HttpRequest, pk: int, *, coordinates: bool = False) -> TeamSeat:
     """The signed-in person's seat in the team of project ``pk`` on the request's platform;
-    with ``coordinates`` only if they coordinate it. Anything else: Http404."""
-    if not request.user.is_authenticated:
+    with ``coordinates`` only if they coordinate it. Anything else (and every team page of a
+    platform without team spaces): Http404."""
+    if not request.user.is_authenticated or not has_team(request):
         raise Http404
     platform = getattr(request, "platform", None)
     user: User = request.user  # type: ignore[assignment]

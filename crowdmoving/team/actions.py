@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdmoving.accounts.models import User
+from crowdmoving.audit.api import record
+from crowdmoving.audit.models import Action
 from crowdmoving.notifications.api import notify
 from crowdmoving.notifications.models import Kind as NotificationKind
 from crowdmoving.projects.errors import Refused
@@ -179,7 +181,9 @@ def remove_message(message: TeamMessage, by: User) -> TeamMessage:
 @transaction.atomic
 def answer_contact_sharing(person: User, *, share: bool) -> User:
     """``person`` decides whether other supporters of their projects may see their email
-    address; they are not asked again."""
+    address; they are not asked again. A change is noted in the audit log."""
+    if person.share_contact != share:
+        record(Action.SETTINGS_CHANGED, actor=person, subject=person, fields=["share_contact"])
     person.share_contact = share
     person.share_contact_asked = True
     person.save(update_fields=["share_contact", "share_contact_asked"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crowdmoving.core.ratelimit import rate_limit
 from crowdmoving.projects.errors import Refused
 
 from . import actions
@@ -65,6 +66,7 @@ SENT = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("team_message")
 def index(request: HttpRequest, pk: int) -> HttpResponse:
     """The team page (GET); a POST writes the message of the form named by ``kind``."""
     seat = access_team(request, pk)

@@ -33,14 +33,19 @@ from crowdmoving import factories as f
 from crowdmoving.accounts.models import User
 from crowdmoving.notifications.models import Notification
 from crowdmoving.organisations.models import Invitation, Membership
+from crowdmoving.pages.models import ContentPage
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
 from crowdmoving.team.models import TeamMessage
+from crowdmoving.tenancy.models import Domain, PlatformAdmin, PlatformInvitation
 
 pytestmark = pytest.mark.django_db
 
 FIRST = "krass.example.org"
 SECOND = "andere.example.org"
+HUB = "testserver"  # a fixed host of the hub (DEFAULT_PLATFORM_HOSTS in the test settings)
+ADMIN_INVITATION = "admin-invitation-token"  # world(): an invitation to administer FIRST
+WORLD_PAGE = "ueber-uns"  # world(): the first platform's about page
 
 
 # --- A. public on purpose, or behind the sign-in --------------------------------------------
@@ -65,12 +70,28 @@ PUBLIC: dict[str, str] = {
     "account_reset_password_from_key_done": "allauth's 'password changed' notice",
     "account_request_login_code": "asking for a sign-in code",
     "account_confirm_login_code": "typing the sign-in code (needs a pending sign-in)",
+    # The second step of signing in: the person is not signed in yet (their password or code
+    # was right), so it cannot need a sign-in; without a pending sign-in in the session it
+    # sends to the sign-in page. The other mfa_* pages need a sign-in (part A checks it).
+    "mfa_authenticate": "typing the authenticator or recovery code after the password",
     "notifications:unsubscribe": "the link in every email: the signed token is the permission",
     "manage:invitation_accept": "the emailed invitation: shows it, asks to sign in to accept",
     "me:calendar_feed": "a calendar app subscribes: the secret token is the permission",
     "me:task_ics": "a task's calendar file, for whoever may see its project (access_project)",
+    "me:delete_account_confirm": "the emailed deletion link: explains a bad link to anyone; "
+    "deleting needs the signed-in person it was sent to",
+    "me:account_deleted": "the notice after deleting one's account (signed out by then)",
     "healthz": "the load balancer's liveness probe: 'ok', nothing else",
     "readyz": "the load balancer's readiness probe: which part fails, no details",
+    "privacy:current": "the platform's privacy policy, linked in every page's footer",
+    "privacy:version": "an earlier version of the privacy policy, public like the current one",
+    "platform:invitation_accept": "the emailed invitation to administer the platform: shows it, "
+    "asks to sign in to accept",
+    "platform_css": "the platform's colours as CSS, linked from every page (no personal data)",
+    "contact:form": "every platform's contact page (a honeypot and a rate limit stop robots)",
+    "contact:sent": "the confirmation after sending a contact message",
+    "pages:page": "a platform's own page (about, FAQ, imprint ...), linked in its navigation",
+    "pages:imprint": "the imprint's stable address, linked in every page's footer",
 }
 
 
@@ -151,7 +172,20 @@ class World:
             "invitation_id": self.invitation.pk if self.invitation else 0,
             "invitation_token": self.invitation.token if self.invitation else "",
             "calendar_token": "not-a-real-calendar-token",
+            "deletion_token": "not-a-real-deletion-token",
+            "version": 1,  # privacy:version; the world has no privacy text, so a 404
             "message_id": self.message.pk if self.message else 0,
+            # The operator console (part B3) works on the first platform; its invitation to
+            # administer it (made in world()) is platform:invitation_accept's.
+            "platform_id": self.project.organisation.platform_id,
+            "domain_id": Domain.objects.get(domain=FIRST).pk,
+            "admin_id": PlatformAdmin.objects.get(user=self.people["platform_admin"]).pk,
+            "admin_invitation_id": PlatformInvitation.objects.get(token=ADMIN_INVITATION).pk,
+            "admin_invitation_token": ADMIN_INVITATION,
+            # Content pages and the approval of organisations: world() made the page.
+            "page_slug": WORLD_PAGE,
+            "page_id": ContentPage.objects.get(slug=WORLD_PAGE).pk,
+            "organisation_id": self.project.organisation_id,
         }
         missing = [p for p in params if p not in values]
         assert not missing, f"no test value for the URL argument(s) {missing}: add it to kwargs()"
@@ -169,6 +203,8 @@ def world(
     foreign_organiser,
     project,
     task,
+    platform_admin,
+    operator,
 ) -> World:
     Task.objects.filter(pk=task.pk).update(capacity=5)
     task.refresh_from_db()
@@ -182,6 +218,17 @@ def world(
     )
     actions.take_task(task, hidden)
     held = actions.hold_task(task, name="Gerda Gast", email="gerda@example.org")
+    PlatformInvitation.objects.create(
+        platform=organisation.platform, email="verwaltung@example.org", token=ADMIN_INVITATION
+    )
+    ContentPage.objects.create(
+        platform=organisation.platform,
+        kind=ContentPage.Kind.ABOUT,
+        slug=WORLD_PAGE,
+        title="Über uns",
+        body="Wir sind krass.",
+        body_html="<p>Wir sind krass.</p>",
+    )
     return World(
         project=project,
         task=task,
@@ -198,6 +245,16 @@ def world(
             "outsider": outsider,
             "foreign": foreign_organiser,
             "owner@foreign": organiser,
+            # The people who run platforms: ADMIN_MATRIX_TABLE (part B2).
+            "platform_admin": platform_admin,
+            "operator": operator,
+            "admin@foreign": platform_admin,
+            "foreign_admin": administrator_of_the_second_platform(),
+            # On the hub, where the operator console lives: OPERATOR_MATRIX_TABLE (part B3).
+            "anonymous@hub": None,
+            "owner@hub": organiser,
+            "admin@hub": platform_admin,
+            "operator@hub": operator,
         },
         anonymous_supporter=hidden,
         invitation=Invitation.objects.create(
@@ -345,12 +402,94 @@ me:calendar_feed            GET     404       404       404    404         404  
 me:calendar_feed            POST    404       404       404    404         404   404      404     404
 me:task_ics                 GET     200       200       200    200         200   200      404     404
 me:task_ics                 POST    200       200       200    200         200   200      404     404
+me:data                     GET     login     200       200    200         200   200      200     200
+me:data                     POST    login     200       200    200         200   200      200     200
+me:data_download            GET     405       405       405    405         405   405      405     405
+me:data_download            POST    login     200       200    200         200   200      200     200
+me:delete_account           GET     login     200       200    200         200   200      200     200
+me:delete_account           POST    login     302       302    302         200   200      200     200
+me:delete_account_confirm   GET     400       400       400    400         400   400      400     400
+me:delete_account_confirm   POST    400       400       400    400         400   400      400     400
+me:account_deleted          GET     200       200       200    200         200   200      200     200
+me:account_deleted          POST    200       200       200    200         200   200      200     200
+manage:supporters_csv       GET     login     404       404    200         200   404      404     404
+manage:supporters_csv       POST    login     404       404    200         200   404      404     404
 team:index                  GET     login     200       404    200         200   404      404     404
 team:index                  POST    login     302       404    302         302   404      404     404
 team:remove                 GET     405       405       405    405         405   405      405     405
 team:remove                 POST    login     404       404    302         302   404      404     404
 team:contact_sharing        GET     login     200       404    200         200   404      404     404
 team:contact_sharing        POST    login     302       404    302         302   404      404     404
+privacy:current             GET     200       200       200    200         200   200      200     200
+privacy:current             POST    405       405       405    405         405   405      405     405
+privacy:version             GET     404       404       404    404         404   404      404     404
+privacy:version             POST    405       405       405    405         405   405      405     405
+privacy:accept              GET     login     302       302    302         302   302      302     302
+privacy:accept              POST    login     302       302    302         302   302      302     302
+privacy:consents            GET     login     200       200    200         200   200      200     200
+privacy:consents            POST    login     404       404    404         404   404      404     404
+privacy:publish             GET     login     404       404    404         404   404      404     404
+privacy:publish             POST    login     404       404    404         404   404      404     404
+platform:home               GET     login     404       404    404         404   404      404     404
+platform:home               POST    405       405       405    405         405   405      405     405
+network:settings            GET     login     404       404    404         404   404      404     404
+network:settings            POST    login     404       404    404         404   404      404     404
+contact:form                GET     200       200       200    200         200   200      200     200
+contact:form                POST    302       302       302    302         302   302      302     302
+contact:sent                GET     200       200       200    200         200   200      200     200
+contact:sent                POST    405       405       405    405         405   405      405     405
+pages:page                  GET     200       200       200    200         200   200      404     404
+pages:page                  POST    405       405       405    405         405   405      405     405
+pages:imprint               GET     200       200       200    200         200   200      200     200
+pages:imprint               POST    405       405       405    405         405   405      405     405
+pages:admin_list            GET     login     404       404    404         404   404      404     404
+pages:admin_list            POST    405       405       405    405         405   405      405     405
+pages:admin_create          GET     login     404       404    404         404   404      404     404
+pages:admin_create          POST    login     404       404    404         404   404      404     404
+pages:admin_edit            GET     login     404       404    404         404   404      404     404
+pages:admin_edit            POST    login     404       404    404         404   404      404     404
+pages:admin_move            GET     405       405       405    405         405   405      405     405
+pages:admin_move            POST    login     404       404    404         404   404      404     404
+pages:admin_delete          GET     login     404       404    404         404   404      404     404
+pages:admin_delete          POST    login     404       404    404         404   404      404     404
+organisations:queue         GET     login     404       404    404         404   404      404     404
+organisations:queue         POST    405       405       405    405         405   405      405     405
+organisations:publishing    GET     405       405       405    405         405   405      405     405
+organisations:publishing    POST    login     404       404    404         404   404      404     404
+organisations:approve       GET     405       405       405    405         405   405      405     405
+organisations:approve       POST    login     404       404    404         404   404      404     404
+organisations:decline       GET     405       405       405    405         405   405      405     405
+organisations:decline       POST    login     404       404    404         404   404      404     404
+platform:look               GET     login     404       404    404         404   404      404     404
+platform:look               POST    login     404       404    404         404   404      404     404
+audit:log                   GET     login     404       404    404         404   404      404     404
+audit:log                   POST    405       405       405    405         405   405      405     405
+platform:invitation_accept  GET     200       200       200    200         200   200      404     404
+platform:invitation_accept  POST    login     302       302    302         302   302      404     404
+operator:index              GET     404       404       404    404         404   404      404     404
+operator:index              POST    405       405       405    405         405   405      405     405
+operator:create             GET     404       404       404    404         404   404      404     404
+operator:create             POST    404       404       404    404         404   404      404     404
+operator:detail             GET     404       404       404    404         404   404      404     404
+operator:detail             POST    405       405       405    405         405   405      405     405
+operator:domain_add         GET     405       405       405    405         405   405      405     405
+operator:domain_add         POST    404       404       404    404         404   404      404     404
+operator:domain_primary     GET     405       405       405    405         405   405      405     405
+operator:domain_primary     POST    404       404       404    404         404   404      404     404
+operator:domain_remove      GET     404       404       404    404         404   404      404     404
+operator:domain_remove      POST    404       404       404    404         404   404      404     404
+operator:invite             GET     405       405       405    405         405   405      405     405
+operator:invite             POST    404       404       404    404         404   404      404     404
+operator:invitation_revoke  GET     405       405       405    405         405   405      405     405
+operator:invitation_revoke  POST    404       404       404    404         404   404      404     404
+operator:admin_remove       GET     404       404       404    404         404   404      404     404
+operator:admin_remove       POST    404       404       404    404         404   404      404     404
+operator:features           GET     405       405       405    405         405   405      405     405
+operator:features           POST    404       404       404    404         404   404      404     404
+operator:suspend            GET     404       404       404    404         404   404      404     404
+operator:suspend            POST    404       404       404    404         404   404      404     404
+operator:reactivate         GET     404       404       404    404         404   404      404     404
+operator:reactivate         POST    404       404       404    404         404   404      404     404
 """  # noqa: E501 - a table reads best on one line per row
 
 # What a POST sends, so that a permitted POST really writes (and a refused one is refused for
@@ -370,18 +509,48 @@ POST_DATA: dict[str, dict[str, str]] = {
     "manage:task_edit": {"title": "Beete anlegen", "timing": "flexible", "capacity": "5"},
     "manage:task_move": {"direction": "down"},
     "me:settings": {"name": "Neuer Name", "visibility": "first", "language": "de"},
+    "privacy:publish": {"body": "Gekaperte Datenschutzerklärung", "summary_of_changes": ""},
     "notifications:settings": {"email_kinds": "reminder", "daily_digest": "on"},
     "team:index": {"kind": "board", "board-body": "Hallo zusammen"},
     "team:contact_sharing": {"share": "0"},
     "manage:members": {"email": "neu@example.org", "role": "editor"},
     "manage:member_role": {"role": "coordinator"},
+    "contact:form": {"name": "Rosa", "email": "rosa@example.net", "message": "Hallo!"},
+    "network:settings": {},  # unchecked: stop listing the platform's projects on the hub
+    "pages:admin_create": {
+        "title": "Gekaperte Seite",
+        "kind": "custom",
+        "slug": "gekapert",
+        "body": "Gekapert",
+    },
+    "pages:admin_edit": {
+        "title": "Gekaperte Seite",
+        "kind": "custom",
+        "slug": "gekapert",
+        "body": "Gekapert",
+    },
+    "pages:admin_move": {"direction": "down"},
+    "organisations:publishing": {"publishing": "approval"},
+    "organisations:decline": {"reason": "Gekapert"},
+    "operator:create": {"name": "Neue Plattform", "slug": "neue", "default_language": "de"},
+    "operator:domain_add": {"domain-domain": "neu.example.net"},
+    "operator:invite": {"invite-email": "neu-verwaltung@example.org"},
+    "operator:features": {"features-features": "team"},
+    "operator:suspend": {"notice": "Kurze Pause"},
+    "platform:look": {
+        "name": "Gekaperte Plattform",
+        "primary_colour": "#0b6e4f",
+        "accent_colour": "#f2a541",
+    },
 }
 
 
-def parse_matrix(table: str) -> dict[tuple[str, str], dict[str, str]]:
+def parse_matrix(
+    table: str, personas: dict[str, str] = PERSONAS
+) -> dict[tuple[str, str], dict[str, str]]:
     lines = [line.split() for line in table.strip().splitlines()]
     header, rows = lines[0], lines[1:]
-    assert header[2:] == list(PERSONAS), "the matrix's columns must be the personas, in order"
+    assert header[2:] == list(personas), "the matrix's columns must be the personas, in order"
     matrix: dict[tuple[str, str], dict[str, str]] = {}
     for row in rows:
         assert len(row) == len(header), f"matrix row {row[:2]} has {len(row)} cells"
@@ -392,7 +561,11 @@ def parse_matrix(table: str) -> dict[tuple[str, str], dict[str, str]]:
 
 
 MATRIX = parse_matrix(MATRIX_TABLE)
-OWN_NAMESPACES = ("projects:", "manage:", "me:", "team:", "notifications:")
+OWN_DATA_EVERYWHERE = ("me:data", "me:data_download")
+OWN_NAMESPACES = (
+    "projects:", "manage:", "me:", "team:", "notifications:", "privacy:", "platform:", "audit:",
+    "operator:", "contact:", "network:", "pages:", "organisations:",
+)  # fmt: skip
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -410,7 +583,7 @@ def ask(world: World, persona: str, label: str, method: str) -> tuple[str, Any]:
     name, variant = split_label(label)
     url = reverse(name, kwargs=world.kwargs(own_addresses()[name].params, variant))
     with rolled_back():
-        browser = Client(HTTP_HOST=PERSONAS[persona])
+        browser = Client(HTTP_HOST={**PERSONAS, **ADMIN_PERSONAS, **OPERATOR_PERSONAS}[persona])
         user = world.people[persona]
         if user is not None:
             browser.force_login(user)
@@ -478,6 +651,11 @@ def test_post_only_addresses_answer_get_with_405_before_looking_anything_up(plat
         "message_id": 999_999,
         "invitation_id": 999_999,
         "notification_id": 999_999,
+        "platform_id": 999_999,
+        "domain_id": 999_999,
+        "admin_invitation_id": 999_999,
+        "page_id": 999_999,
+        "organisation_id": 999_999,
     }
     browser = Client(HTTP_HOST=FIRST)
     for (label, method), cells in MATRIX.items():
@@ -497,9 +675,182 @@ def test_each_persona_gets_what_the_matrix_says(persona, world):
             problems.append(f"{where}: expected {cells[persona]}, got {got}")
         if response is not None and response.status_code == 200:
             html = response.content.decode()
-            for text, why in must_not_show(world, persona).items():
+            # "My data" shows the person's own data from every platform (DSGVO): on the
+            # second host Claudia's page is checked as the owner's page it is.
+            own_everywhere = persona == "owner@foreign" and label in OWN_DATA_EVERYWHERE
+            for text, why in must_not_show(world, "owner" if own_everywhere else persona).items():
                 if text in html:
                     problems.append(f"{where}: the page shows {text!r}, {why}")
+    assert not problems, "\n".join(problems)
+
+
+# --- B2. the platform administration, for the people who run platforms ----------------------
+# The personas above get 404 from these addresses (rows in MATRIX_TABLE); this table adds the
+# administrators: Paula (first platform) on her host and on the second platform's host, Olga the
+# operator, and Piet who administers the second platform, asking on the first platform's host.
+
+ADMIN_PERSONAS: dict[str, str] = {
+    "platform_admin": FIRST,
+    "operator": FIRST,
+    "admin@foreign": SECOND,
+    "foreign_admin": FIRST,
+}
+ADMIN_FOREIGN = ("admin@foreign", "foreign_admin")
+
+ADMIN_MATRIX_TABLE = """
+address          method  platform_admin operator admin@foreign foreign_admin
+platform:home    GET     200            200      404           404
+platform:home    POST    405            405      405           405
+network:settings GET     200            200      404           404
+network:settings POST    302            302      404           404
+platform:look    GET     200            200      404           404
+platform:look    POST    302            302      404           404
+audit:log        GET     200            200      404           404
+audit:log        POST    405            405      405           405
+privacy:publish  GET     200            200      404           404
+privacy:publish  POST    302            302      404           404
+pages:admin_list            GET     200            200      404           404
+pages:admin_list            POST    405            405      405           405
+pages:admin_create          GET     200            200      404           404
+pages:admin_create          POST    302            302      404           404
+pages:admin_edit            GET     200            200      404           404
+pages:admin_edit            POST    302            302      404           404
+pages:admin_move            GET     405            405      405           405
+pages:admin_move            POST    302            302      404           404
+pages:admin_delete          GET     200            200      404           404
+pages:admin_delete          POST    302            302      404           404
+organisations:queue         GET     200            200      404           404
+organisations:queue         POST    405            405      405           405
+organisations:publishing    GET     405            405      405           405
+organisations:publishing    POST    302            302      404           404
+organisations:approve       GET     405            405      405           405
+organisations:approve       POST    302            302      404           404
+organisations:decline       GET     405            405      405           405
+organisations:decline       POST    302            302      404           404
+platform:invitation_accept  GET     200            200      404           200
+platform:invitation_accept  POST    302            302      404           302
+operator:index              GET     404            404      404           404
+operator:index              POST    405            405      405           405
+operator:create             GET     404            404      404           404
+operator:create             POST    404            404      404           404
+operator:detail             GET     404            404      404           404
+operator:detail             POST    405            405      405           405
+operator:domain_add         GET     405            405      405           405
+operator:domain_add         POST    404            404      404           404
+operator:domain_primary     GET     405            405      405           405
+operator:domain_primary     POST    404            404      404           404
+operator:domain_remove      GET     404            404      404           404
+operator:domain_remove      POST    404            404      404           404
+operator:invite             GET     405            405      405           405
+operator:invite             POST    404            404      404           404
+operator:invitation_revoke  GET     405            405      405           405
+operator:invitation_revoke  POST    404            404      404           404
+operator:admin_remove       GET     404            404      404           404
+operator:admin_remove       POST    404            404      404           404
+operator:features           GET     405            405      405           405
+operator:features           POST    404            404      404           404
+operator:suspend            GET     404            404      404           404
+operator:suspend            POST    404            404      404           404
+operator:reactivate         GET     404            404      404           404
+operator:reactivate         POST    404            404      404           404
+"""  # noqa: E501 - a table reads best on one line per row
+ADMIN_MATRIX = parse_matrix(ADMIN_MATRIX_TABLE, ADMIN_PERSONAS)
+
+
+def administrator_of_the_second_platform() -> User:
+    from crowdmoving.conftest import with_authenticator_app
+    from crowdmoving.tenancy.models import Platform, PlatformAdmin
+
+    user = f.UserFactory(email="andere-plattform@example.org", name="Piet Plattform")
+    PlatformAdmin.objects.create(platform=Platform.objects.get(domains__domain=SECOND), user=user)
+    with_authenticator_app(user)
+    return user
+
+
+def test_the_admin_matrix_covers_every_address_under_platform(world):
+    under_platform = {
+        address.name
+        for address in all_addresses()[0]
+        if reverse(address.name, kwargs=world.kwargs(address.params)).startswith("/platform/")
+    }
+    covered = {label for label, _method in ADMIN_MATRIX}
+    assert sorted(under_platform - covered) == [], "add these addresses to ADMIN_MATRIX_TABLE"
+
+
+@pytest.mark.parametrize("persona", list(ADMIN_PERSONAS))
+def test_each_administrator_gets_what_the_admin_matrix_says(persona, world):
+    problems = []
+    for (label, method), cells in ADMIN_MATRIX.items():
+        got, response = ask(world, persona, label, method)
+        where = f"{label} {method} as {persona}"
+        if got != cells[persona]:
+            problems.append(f"{where}: expected {cells[persona]}, got {got}")
+        # A public page (PUBLIC) of the first platform names it to anyone on its host.
+        name = [] if split_label(label)[0] in PUBLIC else ["Krass Plattform"]
+        if response is not None and response.status_code == 200 and persona in ADMIN_FOREIGN:
+            html = response.content.decode()
+            for text in (world.project.title, world.draft.title, *name):
+                if text in html:
+                    problems.append(f"{where}: the page shows {text!r} of the first platform")
+    assert not problems, "\n".join(problems)
+
+
+# --- B3. the operator console, on the hub ----------------------------------------------------
+# Every address of the console is a 404 on the platforms' hosts (rows in the tables above, the
+# operator included); on the hub it asks signed-out visitors to sign in, and only operators get
+# further. Columns: a signed-out visitor, Claudia (an organiser), Paula (who administers the
+# first platform) and Olga the operator, all on the hub.
+
+OPERATOR_PERSONAS: dict[str, str] = {
+    "anonymous@hub": HUB,
+    "owner@hub": HUB,
+    "admin@hub": HUB,
+    "operator@hub": HUB,
+}
+
+OPERATOR_MATRIX_TABLE = """
+address                     method  anonymous@hub owner@hub admin@hub operator@hub
+operator:index              GET     login         404       404       200
+operator:index              POST    405           405       405       405
+operator:create             GET     login         404       404       200
+operator:create             POST    login         404       404       302
+operator:detail             GET     login         404       404       200
+operator:detail             POST    405           405       405       405
+operator:domain_add         GET     405           405       405       405
+operator:domain_add         POST    login         404       404       302
+operator:domain_primary     GET     405           405       405       405
+operator:domain_primary     POST    login         404       404       302
+operator:domain_remove      GET     login         404       404       200
+operator:domain_remove      POST    login         404       404       302
+operator:invite             GET     405           405       405       405
+operator:invite             POST    login         404       404       302
+operator:invitation_revoke  GET     405           405       405       405
+operator:invitation_revoke  POST    login         404       404       302
+operator:admin_remove       GET     login         404       404       200
+operator:admin_remove       POST    login         404       404       302
+operator:features           GET     405           405       405       405
+operator:features           POST    login         404       404       302
+operator:suspend            GET     login         404       404       200
+operator:suspend            POST    login         404       404       302
+operator:reactivate         GET     login         404       404       200
+operator:reactivate         POST    login         404       404       302
+"""  # noqa: E501 - a table reads best on one line per row
+OPERATOR_MATRIX = parse_matrix(OPERATOR_MATRIX_TABLE, OPERATOR_PERSONAS)
+
+
+def test_the_operator_matrix_covers_every_address_of_the_console():
+    console = {a.name for a in all_addresses()[0] if a.name.startswith("operator:")}
+    covered = {label for label, _method in OPERATOR_MATRIX}
+    assert sorted(console ^ covered) == [], "OPERATOR_MATRIX_TABLE and the console differ"
+
+
+@pytest.mark.parametrize("persona", list(OPERATOR_PERSONAS))
+def test_each_persona_on_the_hub_gets_what_the_operator_matrix_says(persona, world):
+    problems = []
+    for (label, method), cells in OPERATOR_MATRIX.items():
+        got, _response = ask(world, persona, label, method)
+        if got != cells[persona]:
+            problems.append(f"{label} {method} as {persona}: expected {cells[persona]}, got {got}")
     assert not problems, "\n".join(problems)
 
 
@@ -644,7 +995,9 @@ def test_no_next_parameter_leads_off_the_platform(login, volunteer, task, target
     assert "evil" not in signed_in["Location"]
 
 
-def test_user_text_is_escaped_and_the_story_is_sanitised(client, organisation, organiser):
+def test_user_text_is_escaped_and_the_story_is_sanitised(
+    client, organisation, organiser, publishable
+):
     story = (
         "[klick](javascript:alert(1)) <script>alert(2)</script> "
         '<img src=x onerror="alert(3)"> <a href="https://ok.example" onclick="alert(4)">ok</a>'

@@ -17,8 +17,10 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from crowdmoving import factories as f
+from crowdmoving.conftest import make_publishable
 from crowdmoving.notifications.outbox import deliver_due
 from crowdmoving.organisations.models import Role
+from crowdmoving.privacy.actions import give_consent
 from crowdmoving.projects.models import Commitment, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,6 +99,8 @@ def test_an_organiser_publishes_a_project_and_a_visitor_takes_a_task_by_email(
     hub, new_context, live_server
 ):
     organiser = f.UserFactory(email="claudia@example.org", name="Claudia Seidensticker")
+    # The hub has its imprint and privacy policy (needed to publish); Claudia accepted it.
+    give_consent(organiser, make_publishable(hub))
     page = new_context().new_page()
 
     # The page is styled and htmx is loaded (static files through WhiteNoise).
@@ -168,6 +172,7 @@ def test_an_organiser_publishes_a_project_and_a_visitor_takes_a_task_by_email(
     expect(stand.get_by_label("Your name")).to_be_focused()
     stand.get_by_label("Your name").fill("Vera Visitor")
     stand.get_by_label("Your email").fill("vera@example.org")
+    stand.get_by_label("I accept the privacy policy.").check()
     stand.get_by_role("button", name="Take this task").click()
     expect(visitor.get_by_role("heading", name="Confirm your place")).to_be_visible()
 

@@ -350,5 +350,5 @@ def test_the_team_page_speaks_german(login, team):
     actions.introduce(team.project, team.organiser, team.margit, team.anke, "Ihr zwei")
     html = login(team.organiser).get(index(team), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Pinnwand" in html
-    assert "Zwei Unterstützer*innen einander vorstellen" in html
+    assert "Zwei Unterstützer:innen einander vorstellen" in html
     assert "stellt Margit Muster und Anke Anonym einander vor" in html

@@ -1,6 +1,7 @@
 """Demo data from the story: KRASS e.V. and "Kinder malen ihre Welt", plus a second platform.
 
-Idempotent: a second run only prints the demo logins."""
+Idempotent: a second run adds only what is missing (demo_platforms.dress) and prints the demo
+logins."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django_scopes import scopes_disabled
 from crowdmoving.accounts.models import User
 from crowdmoving.core.text import render_markdown
 from crowdmoving.organisations.models import Membership, Organisation, Role
+from crowdmoving.privacy.actions import give_consent, publish_text
+from crowdmoving.projects.management.demo_platforms import dress
 from crowdmoving.projects.models import Commitment, Project, Task
 from crowdmoving.tenancy.models import Domain, Platform
 
@@ -31,6 +34,43 @@ ihre Unterkunft zu eigen machen können.
 
 **Willst du dabei sein, die Kinder unterstützen und die leuchtenden Kinderaugen erleben?**
 Such dir unten eine Aufgabe aus – ein Klick genügt."""
+
+PRIVACY_EXAMPLE = """> **Beispieltext für die Demo.** Dies ist keine geprüfte
+> Datenschutzerklärung: Eine Plattform im Betrieb veröffentlicht hier ihre eigene
+> (unter /platform/privacy/).
+
+## Wer verantwortlich ist
+
+{operator} (Beispiel), erreichbar unter datenschutz@example.org (Beispieladresse).
+
+## Welche Daten wir verarbeiten
+
+- Deinen Namen und deine E-Mail-Adresse, wenn du ein Konto anlegst oder eine Aufgabe übernimmst.
+- Welche Aufgaben du übernimmst und, nach dem Einsatz, deine bestätigten Stunden.
+- Was du im Team eines Projekts schreibst.
+
+## Wozu
+
+Damit die Organisationen wissen, wer welche Aufgabe übernimmt, und dich dazu erreichen können.
+Keine Werbung, kein Tracking, keine Weitergabe an Dritte.
+
+## Wer sie sieht
+
+Die Organisator*innen eines Projekts sehen Namen und E-Mail-Adressen der Menschen, die dort
+Aufgaben übernehmen. Alle anderen sehen dich so, wie du es in deinen Einstellungen wählst.
+
+## Wie lange
+
+Konten, deren E-Mail-Adresse nie bestätigt wurde, löschen wir nach 7 Tagen; nie bestätigte
+Platzreservierungen nach 30 Tagen. Dein Konto kannst du jederzeit in den Einstellungen löschen.
+
+## Deine Rechte
+
+Du hast das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der Verarbeitung,
+Datenübertragbarkeit und Widerspruch, und das Recht, dich bei einer Datenschutzaufsichtsbehörde
+zu beschweren. Deine Einwilligung kannst du in den Einstellungen unter *Meine Einwilligungen*
+widerrufen.
+"""
 
 PEOPLE = {
     "claudia@krass.example": ("Claudia Seidensticker", User.Visibility.FULL_NAME),
@@ -53,13 +93,16 @@ class Command(BaseCommand):
             if not Organisation.objects.filter(platform=hub, slug="krass-ev").exists():
                 self._seed(hub)
                 self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            # Each platform's look, pages (Impressum included) and projects: only what is missing.
+            dress(hub, Platform.objects.get(slug="nestwaerme"))
         self.stdout.write(
             "\nDemo logins (password for all: "
             f"{PASSWORD}):\n"
             "  organiser  claudia@krass.example   (KRASS e.V.)\n"
             "  volunteer  margit@example.org\n"
-            "  second platform: http://nestwaerme.localhost:8000  petra@nestwaerme.example\n"
-            "  http://127.0.0.1:8000/\n"
+            "  the hub (the whole network):  http://127.0.0.1:8000/ or http://localhost:8000/\n"
+            "  second platform (own look):   http://nestwaerme.localhost:8000/\n"
+            "    organiser  petra@nestwaerme.example   (nestwärme e.V.)\n"
         )
 
     def _seed(self, hub: Platform) -> None:
@@ -162,3 +205,19 @@ class Command(BaseCommand):
             project=relief, title="Fahrdienst für eine Familie", capacity=2, position=1,
             timing=Task.Timing.DAY, day=day + timedelta(days=7), location="Trier",
         )  # fmt: skip
+
+        # An example privacy text on both platforms, so that sign-up and the hold form ask for
+        # it; the demo people accepted it already (their logins go straight in).
+        on_hub = [person for key, person in users.items() if key != "petra"]
+        for platform, operator, people in (
+            (hub, "Der Betrieb dieser Demo-Plattform", on_hub),
+            (nest, "nestwärme e.V.", [users["petra"]]),
+        ):
+            policy = publish_text(
+                platform,
+                body=PRIVACY_EXAMPLE.format(operator=operator),
+                summary_of_changes="",
+                by=None,
+            )
+            for person in people:
+                give_consent(person, policy, platform=platform)
