@@ -101,7 +101,10 @@ def test_on_a_phone_the_page_stays_in_its_width_and_the_table_scrolls(admin_cont
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(frame).to_be_focused()
-    assert frame.evaluate("element => element.scrollLeft") > 0
+    # the browser may scroll smoothly: wait for it (a frame that never scrolls fails here)
+    page.wait_for_function(
+        "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=5000
+    )
 
 
 def test_the_filter_works_with_the_keyboard_alone(admin_context):
