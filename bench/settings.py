@@ -48,6 +48,12 @@ if os.environ.get("BENCH_REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["BENCH_REDIS_URL"],
             "KEY_PREFIX": "crowdmoving-bench",
-        }
+        },
+        # as production with REDIS_URL: rate-limit counters shared by the workers
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_REDIS_URL"],
+            "KEY_PREFIX": "crowdmoving-bench-ratelimit",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -11,7 +11,6 @@ viewer's token on the way out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -38,15 +37,19 @@ class Cards:
     filled: int
 
 
-TaskRow = tuple[int, int, datetime, int, int]  # pk, version, created_at, capacity, taken
+TaskRow = tuple[int, int, int, int]  # pk, version, capacity, taken
 
 
 def task_rows(project: Project) -> list[TaskRow]:
-    """What decides the cards of a project's page, in order: one query of keys and counters."""
+    """What decides the cards of a project's page, in order: one query of keys and counters.
+
+    ``project`` has passed ``access_project`` (which reads through the platform scope), so its
+    tasks are read by the base manager: the scope's joins up to the platform would only repeat
+    that check, and they were a third of a cached page's time."""
     return list(
-        Task.objects.filter(project=project, removed_at__isnull=True).values_list(
-            "pk", "version", "created_at", "capacity", "taken"
-        )
+        Task._base_manager.filter(project=project, removed_at__isnull=True)
+        .order_by("position", "pk")
+        .values_list("pk", "version", "capacity", "taken")
     )
 
 
@@ -54,13 +57,14 @@ def card_key(
     project: Project,
     task_id: int,
     version: int,
-    created_at: datetime,
     signed_in: bool,
     guest_takeover: bool = True,
 ) -> str:
-    born = int(created_at.timestamp() * 1e6)  # ids can be reused after a restore
+    born = int(project.created_at.timestamp() * 1e6)  # ids can be reused after a restore
     variant = "in" if signed_in else ("out" if guest_takeover else "out-members")
-    return f"card:{task_id}.{born}:{version}:{project.status}:{get_language()}:{variant}"
+    return (
+        f"card:{project.pk}.{born}.{task_id}:{version}:{project.status}:{get_language()}:{variant}"
+    )
 
 
 def _own_commitments(
@@ -107,10 +111,10 @@ def project_cards(
     viewer_id = request.user.pk if signed_in else None
     own = _own_commitments(project, viewer_id, held_ids)
     keys: dict[int, str] = {}
-    for pk, version, created_at, _capacity, _taken in rows:
+    for pk, version, _capacity, _taken in rows:
         if pk in extra:
             continue
-        key = card_key(project, pk, version, created_at, signed_in, guests)
+        key = card_key(project, pk, version, signed_in, guests)
         if pk in own:  # the viewer's own card also shows where their commitment stands
             commitment_id, status, position = own[pk]
             key = f"{key}:{commitment_id}.{status}.{position}"
@@ -144,8 +148,8 @@ def project_cards(
         )
         for pk, *_ in rows
     ]
-    places = sum(capacity for _pk, _v, _c, capacity, _t in rows)
-    filled = sum(min(taken, capacity) for _pk, _v, _c, capacity, taken in rows)
+    places = sum(capacity for _pk, _v, capacity, _t in rows)
+    filled = sum(min(taken, capacity) for _pk, _v, capacity, taken in rows)
     return Cards(html=html, places=places, filled=filled)
 
 

@@ -73,6 +73,11 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at"]
+        indexes = [
+            # Lists of public projects, newest first (home page, network hub): the first page
+            # is read from the index instead of sorting every public project.
+            models.Index(fields=["status", "-created_at", "-id"], name="project_listing"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)

@@ -49,7 +49,8 @@ def page_key(request: HttpRequest, project: Project, rows: list[TaskRow]) -> str
         platform.updated_at.isoformat(),  # the look, the name, the pages in the navigation
         get_language() or "",
         request.get_full_path(),
-        *(f"{pk}.{ver}.{born.timestamp()}.{cap}.{taken}" for pk, ver, born, cap, taken in rows),
+        project.created_at.isoformat(),
+        *(f"{pk}.{ver}.{cap}.{taken}" for pk, ver, cap, taken in rows),
     ]
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
     return f"page:{project.pk}:{digest}"

@@ -28,24 +28,43 @@ PROJECTS_PER_PAGE = 24
 
 def public_projects_page(platform: Platform, number: str | int | None) -> Page:
     """One page of the public projects of ``platform``, newest first (an invalid number gives
-    the nearest page): two queries, whatever the number of projects. Each carries ``places``
-    and ``places_free`` (tasks not removed) and ``summary``, the first words of its story,
-    made only for the projects on the page."""
-    live = Q(tasks__removed_at__isnull=True)
+    the nearest page): three queries, whatever the number of projects (the count, the page,
+    the places of its projects). Each carries ``places`` and ``places_free`` (tasks not
+    removed) and ``summary``, the first words of its story, made only for the projects on the
+    page."""
     projects = (
         Project.objects.filter(organisation__platform=platform, status=Project.Status.PUBLIC)
         .select_related("organisation")
-        .annotate(
-            places=Coalesce(Sum("tasks__capacity", filter=live), 0),
-            places_taken=Coalesce(Sum("tasks__taken", filter=live), 0),
-        )
         .order_by("-created_at", "-pk")
     )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
+    page.object_list = list(page.object_list)
+    _count_places(page.object_list)
     for project in page.object_list:
         project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
-        project.places_free = max(project.places - project.places_taken, 0)  # type: ignore[attr-defined]
     return page
+
+
+def _count_places(projects: list[Project]) -> None:
+    """Set ``places`` and ``places_free`` (tasks not removed) on the projects of one page, in one
+    query. Counting only the page's projects, after paginating, keeps a list page's cost
+    independent of how many projects there are (an annotated, grouped list would have to sum
+    the tasks of every project before it could sort and cut the page)."""
+    if not projects:
+        return
+    sums = {
+        row["project_id"]: (row["places"], row["taken"])
+        for row in Task.objects.filter(
+            project_id__in=[p.pk for p in projects], removed_at__isnull=True
+        )
+        .values("project_id")
+        .annotate(places=Sum("capacity"), taken=Sum("taken"))
+        .order_by()
+    }
+    for project in projects:
+        places, taken = sums.get(project.pk, (0, 0))
+        project.places = places or 0  # type: ignore[attr-defined]
+        project.places_free = max((places or 0) - (taken or 0), 0)  # type: ignore[attr-defined]
 
 
 NETWORK_SEARCH_WORDS = 8  # words of ?q= after these are ignored (each adds four LIKE conditions)
@@ -60,7 +79,8 @@ def network_projects_page(
     closed projects; never a suspended platform. With ``query``, every word must appear in
     the title, the story, the place or the organisation's name (case-insensitive, as a part of
     a word too: "garten" finds "Gemeinschaftsgarten", which a full-text index on German
-    compounds would not). Three queries, whatever the number of projects and platforms.
+    compounds would not). Four queries, whatever the number of projects and platforms (the
+    count, the page, the places of its projects, the home domains).
 
     Each project carries ``places``, ``places_free``, ``summary`` and ``network_url``: a
     relative link for the hub's own projects, else the project's address on its home
@@ -69,7 +89,6 @@ def network_projects_page(
 
     The hub reads across platforms on purpose, so the platform scope is disabled here, and
     only here; what may be listed is decided by the filter below."""
-    live = Q(tasks__removed_at__isnull=True)
     has_domain = Exists(Domain.objects.filter(platform=OuterRef("organisation__platform")))
     listed = Q(organisation__platform=hub) | Q(
         has_domain,
@@ -80,10 +99,6 @@ def network_projects_page(
         projects = (
             Project.objects.filter(listed, status=Project.Status.PUBLIC)
             .select_related("organisation__platform")
-            .annotate(
-                places=Coalesce(Sum("tasks__capacity", filter=live), 0),
-                places_taken=Coalesce(Sum("tasks__taken", filter=live), 0),
-            )
             .order_by("-created_at", "-pk")
         )
         for word in query.split()[:NETWORK_SEARCH_WORDS]:
@@ -95,10 +110,10 @@ def network_projects_page(
             )
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
         page.object_list = list(page.object_list)
+        _count_places(page.object_list)
         homes = primary_domains({p.organisation.platform_id for p in page.object_list} - {hub.pk})
     for project in page.object_list:
         project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
-        project.places_free = max(project.places - project.places_taken, 0)  # type: ignore[attr-defined]
         home = homes.get(project.organisation.platform_id)
         project.network_url = (  # type: ignore[attr-defined]
             f"{scheme}://{home}{port}{project.get_absolute_url()}"
