@@ -269,6 +269,7 @@ CROWDMOVING: dict[str, Any] = {
     # confirmed their address, and the rows of held places that were never confirmed.
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS": env_int("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", 7),
     "RETENTION_EXPIRED_HOLD_DAYS": env_int("RETENTION_EXPIRED_HOLD_DAYS", 30),
+    "RETENTION_CONTACT_MESSAGE_DAYS": env_int("RETENTION_CONTACT_MESSAGE_DAYS", 180),
     # Where `manage.py backup` writes its sets (and `--keep` prunes); see README "Operations".
     "BACKUP_DIR": Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups"))),
     # Requests per person (signed in) or per address (visitors) and window, counted by

@@ -8,6 +8,8 @@
   (the confirmation mail names them), unless an account that stays has the address.
 - The rows of held places that were never confirmed (status "expired": the hold ran out or
   the task shrank), RETENTION_EXPIRED_HOLD_DAYS after they ended.
+- Messages sent through a platform's contact form, RETENTION_CONTACT_MESSAGE_DAYS after they
+  were sent: they were mailed to the platform at once; the stored copy is only a record.
 - Expired rows of a database cache (drop_expired_cache_rows): rendered task cards name people.
 
 Neither changes a count: ``Task.taken`` counts held and taken places only, and an expired
@@ -34,6 +36,7 @@ from crowdmoving.accounts.deletion import TOMBSTONE_DOMAIN
 from crowdmoving.accounts.models import User
 from crowdmoving.notifications.models import OutboxMessage
 from crowdmoving.organisations.models import Membership
+from crowdmoving.pages.models import ContactMessage
 from crowdmoving.projects.models import Commitment
 from crowdmoving.tenancy.models import PlatformAdmin
 
@@ -51,6 +54,7 @@ NOT_COUNTING = (Status.EXPIRED, Status.WITHDRAWN, Status.RELEASED)
 class Purged:
     accounts: int
     commitments: int
+    contact_messages: int = 0
 
 
 def unconfirmed_accounts(now: datetime) -> QuerySet[User]:
@@ -82,6 +86,12 @@ def expired_holds(now: datetime) -> QuerySet[Commitment]:
     )
 
 
+def old_contact_messages(now: datetime) -> QuerySet[ContactMessage]:
+    """Contact-form messages sent longer ago than the period."""
+    days = settings.CROWDMOVING["RETENTION_CONTACT_MESSAGE_DAYS"]
+    return ContactMessage._base_manager.filter(created_at__lt=now - timedelta(days=days))
+
+
 def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) -> Purged:
     """Delete what is past its period, across all platforms; with ``dry_run`` only count it.
     Running it twice deletes nothing the second time."""
@@ -91,6 +101,7 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
             return Purged(
                 accounts=unconfirmed_accounts(now).count(),
                 commitments=expired_holds(now).count(),
+                contact_messages=old_contact_messages(now).count(),
             )
         with transaction.atomic():
             _total, by_model = expired_holds(now).delete()
@@ -101,8 +112,10 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
             _total, by_model = doomed.delete()
             accounts = by_model.get(User._meta.label, 0)
             _delete_mail_to(addresses)
+        with transaction.atomic():
+            contact_messages, _by_model = old_contact_messages(now).delete()
     drop_expired_cache_rows(now)
-    return Purged(accounts=accounts, commitments=commitments)
+    return Purged(accounts=accounts, commitments=commitments, contact_messages=contact_messages)
 
 
 def drop_expired_cache_rows(now: datetime) -> None:
@@ -164,10 +177,11 @@ def run_daily(now: datetime) -> int:
     PurgeRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), accounts=purged.accounts, commitments=purged.commitments
     )
-    if purged.accounts or purged.commitments:
+    if purged.accounts or purged.commitments or purged.contact_messages:
         logger.info(
-            "Retention purge: %d unconfirmed accounts, %d expired holds",
+            "Retention purge: %d unconfirmed accounts, %d expired holds, %d contact messages",
             purged.accounts,
             purged.commitments,
+            purged.contact_messages,
         )
-    return purged.accounts + purged.commitments
+    return purged.accounts + purged.commitments + purged.contact_messages

@@ -274,3 +274,25 @@ def test_the_purge_drops_expired_rows_of_the_database_cache(settings, time_machi
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM retention_test_cache")
         assert [key for (key,) in cursor.fetchall()] == [":1:card:new"]
+
+
+def test_contact_messages_are_deleted_after_their_period(platform, other_platform, time_machine):
+    from crowdmoving.pages.models import ContactMessage
+
+    time_machine.move_to("2026-01-01 12:00 +00:00", tick=False)
+    old = ContactMessage.objects.create(
+        platform=platform, name="Rosa Alt", email="rosa@example.org", message="Hallo"
+    )
+    time_machine.move_to("2026-06-25 12:00 +00:00", tick=False)  # 175 days later
+    recent = ContactMessage.objects.create(
+        platform=other_platform, name="Nora Neu", email="nora@example.org", message="Hallo"
+    )
+    assert purge_expired_data(dry_run=True).contact_messages == 0
+    time_machine.move_to("2026-07-01 12:00 +00:00", tick=False)  # 181 days after the first
+    assert purge_expired_data(dry_run=True).contact_messages == 1
+    out = StringIO()
+    call_command("purge_expired_data", stdout=out)
+    assert "1 contact message(s) (older than 180 days)" in out.getvalue()
+    assert not ContactMessage.objects.filter(pk=old.pk).exists()
+    assert ContactMessage.objects.filter(pk=recent.pk).exists()
+    assert purge_expired_data().contact_messages == 0

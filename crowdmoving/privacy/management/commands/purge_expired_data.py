@@ -31,5 +31,7 @@ class Command(BaseCommand):
             f"{verb} {purged.accounts} unconfirmed account(s) "
             f"(older than {days['RETENTION_UNCONFIRMED_ACCOUNT_DAYS']} days) and "
             f"{purged.commitments} expired held place(s) "
-            f"(older than {days['RETENTION_EXPIRED_HOLD_DAYS']} days)."
+            f"(older than {days['RETENTION_EXPIRED_HOLD_DAYS']} days) and "
+            f"{purged.contact_messages} contact message(s) "
+            f"(older than {days['RETENTION_CONTACT_MESSAGE_DAYS']} days)."
         )
