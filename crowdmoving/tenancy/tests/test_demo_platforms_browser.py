@@ -118,6 +118,7 @@ def test_each_demo_platform_shows_its_own_look_and_projects(demo, new_context, l
 
     page.get_by_role("link", name="Geschwistertag im Zoo").first.click()
     expect(page.locator("h1")).to_have_text("Geschwistertag im Zoo")
+    page.wait_for_load_state("load")  # the platform's stylesheet, not just the first paint
     assert background(page, ".site-header") == rgb(nest.primary_colour)
     assert background(page, "main .button:not(.secondary)") == rgb(nest.primary_colour)
     page.goto(nest_url(live_server, "/impressum/"))
@@ -147,6 +148,7 @@ def test_each_demo_platform_shows_its_own_look_and_projects(demo, new_context, l
     page.goto(live_server.url + "/")
     cards.filter(has_text="Geschwistertag im Zoo").get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"^http://nestwaerme\.localhost:\d+/projects/\d+/"))
+    page.wait_for_load_state("load")
     assert background(page, ".site-header") == rgb(nest.primary_colour)
 
 
