@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from crowdmoving.accounts.invitations import (
+    INVITATION_VALID_FOR,
+    has_confirmed_address,
+    invitation_is_open,
+)
 from crowdmoving.accounts.models import User
 from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
@@ -182,8 +185,6 @@ def set_publishing_rule(platform: Platform, rule: str, *, by: User | None) -> Pl
 
 # --- members ----------------------------------------------------------------------------------
 
-INVITATION_VALID_FOR = timedelta(days=14)
-
 
 def _notify_member(user: User, organisation: Organisation, template: str, **context: Any) -> None:
     from crowdmoving.notifications.api import notify
@@ -249,14 +250,6 @@ def invite(organisation: Organisation, *, email: str, role: str, by: User) -> In
     return invitation
 
 
-def invitation_is_open(invitation: Invitation) -> bool:
-    return (
-        invitation.accepted_at is None
-        and invitation.revoked_at is None
-        and invitation.created_at > timezone.now() - INVITATION_VALID_FOR
-    )
-
-
 def revoke_invitation(invitation: Invitation) -> None:
     """Withdraw an open invitation; its link stops working. Repeating is harmless."""
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).exclude(
@@ -280,10 +273,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
                 return joined
         if not invitation_is_open(current):
             raise InvitationGone
-        verified = EmailAddress.objects.filter(
-            user=user, email__iexact=current.email, verified=True
-        ).exists()
-        if not verified:
+        if not has_confirmed_address(user, current.email):
             raise WrongInvitee
         membership, created = Membership.objects.get_or_create(
             organisation_id=current.organisation_id, user=user, defaults={"role": current.role}

@@ -4,9 +4,7 @@ invitees) do. Each action is one transaction with its audit entry and its mails.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,15 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from crowdmoving.accounts.invitations import (
+    INVITATION_VALID_FOR,
+    has_confirmed_address,
+    invitation_is_open,
+)
 from crowdmoving.accounts.models import User
 from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
 from crowdmoving.notifications.outbox import queue_email
 
 from .models import Domain, Feature, Platform, PlatformAdmin, PlatformInvitation
-
-INVITATION_VALID_FOR = timedelta(days=14)
-
 
 # --- refusals, in words a person understands ---------------------------------------------------
 
@@ -267,14 +267,6 @@ def _touch(platform: Platform) -> None:
 # --- administrators ------------------------------------------------------------------------------
 
 
-def invitation_is_open(invitation: PlatformInvitation) -> bool:
-    return (
-        invitation.accepted_at is None
-        and invitation.revoked_at is None
-        and invitation.created_at > timezone.now() - INVITATION_VALID_FOR
-    )
-
-
 def invite_admin(platform: Platform, *, email: str, by: User) -> PlatformInvitation:
     """Invite ``email`` to administer ``platform``: an invitation with a random token and a mail
     with the link on the platform's primary domain (the invitee needs no account yet). An
@@ -346,10 +338,7 @@ def accept_admin_invitation(invitation: PlatformInvitation, user: User) -> Platf
                 return existing
         if not invitation_is_open(current):
             raise InvitationGone
-        verified = EmailAddress.objects.filter(
-            user=user, email__iexact=current.email, verified=True
-        ).exists()
-        if not verified:
+        if not has_confirmed_address(user, current.email):
             raise WrongInvitee
         admin, created = PlatformAdmin.objects.get_or_create(
             platform_id=current.platform_id, user=user
