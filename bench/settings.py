@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 
 import dj_database_url
 
@@ -35,7 +36,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 # and, with BENCH_REDIS_URL, shares the cache and the sessions between the workers through Redis
 # (production's choice when REDIS_URL is set); without it each worker has its own local cache.
 if os.environ.get("BENCH_STATIC_ROOT"):
-    STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+    STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "crowdmoving.audit",
     "crowdmoving.privacy",
     "crowdmoving.pages",
+    "crowdmoving.reach",
+    "crowdmoving.api",
 ]
 
 MIDDLEWARE = [

@@ -269,6 +269,10 @@ def delete_account(user: User, *, platform: Platform | None = None) -> Deleted:
         apps.get_model("pages", "ContactMessage").objects.filter(
             _any_address("email", addresses)
         ).delete()
+        apps.get_model("reach", "Subscription").objects.filter(
+            _any_address("email", addresses) | Q(user=user)
+        ).delete()
+        apps.get_model("api", "AccessToken").objects.filter(user=user).delete()
         Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now()
         )

@@ -550,6 +550,68 @@ def _contact_messages(person: Person) -> list[dict[str, Any]]:
 
 
 @section(
+    "alerts",
+    _("Email alerts"),
+    models=["reach.Subscription"],
+    fields=(
+        Field("platform", _("Platform")),
+        Field("email", _("Email address")),
+        Field("about", _("Alert about")),
+        Field("created_at", _("Created")),
+        Field("confirmed_at", _("Confirmed")),
+        Field("last_sent_at", _("Last sent")),
+    ),
+)
+def _alerts(person: Person) -> list[dict[str, Any]]:
+    model = apps.get_model("reach", "Subscription")
+    rows = model.objects.filter(person.address_q("email") | Q(user=person.user)).select_related(
+        "platform", "organisation"
+    )
+    return [
+        {
+            "platform": _platform(a.platform),
+            "email": a.email,
+            "about": a.organisation.name if a.organisation else a.category or a.place,
+            "created_at": a.created_at,
+            "confirmed_at": a.confirmed_at,
+            "last_sent_at": a.last_sent_at,
+        }
+        for a in rows.order_by("created_at", "pk")
+    ]
+
+
+@section(
+    "access_tokens",
+    _("API access tokens"),
+    models=["api.AccessToken"],
+    fields=(
+        Field("platform", _("Platform")),
+        Field("name", _("Name")),
+        Field("prefix", _("Begins with")),
+        Field("created_at", _("Created")),
+        Field("last_used_at", _("Last used")),
+        Field("expires_at", _("Valid until")),
+        Field("revoked_at", _("Revoked")),
+    ),
+)
+def _access_tokens(person: Person) -> list[dict[str, Any]]:
+    model = apps.get_model("api", "AccessToken")
+    rows = model.objects.filter(user=person.user).select_related("platform")
+    return [
+        {
+            "platform": _platform(t.platform),
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "expires_at": t.expires_at,
+            "revoked_at": t.revoked_at,
+        }
+        for t in rows.order_by("created_at", "pk")
+    ]
+
+
+@section(
     "audit_log",
     _("Audit log entries about me"),
     models=["audit.AuditEntry"],

@@ -26,6 +26,15 @@ class Organisation(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60)
     description = models.TextField(_("about the organisation"), blank=True, max_length=2000)
     website = models.URLField(_("website"), blank=True)
+    embed_origins = models.TextField(
+        _("websites that may embed your projects"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "One address per line, for example https://www.example.org. Only these websites "
+            "may show your projects' task lists in a frame."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     approval = models.CharField(
         _("approval"), max_length=12, choices=Approval.choices, default=Approval.APPROVED

@@ -25,6 +25,22 @@ class Project(models.Model):
         PUBLIC = "public", _("Public")
         CLOSED = "closed", _("Closed")
 
+    class Category(models.TextChoices):
+        """What a project is about: a filter of the directory and of email alerts."""
+
+        CHILDREN = "children", _("Children and youth")
+        EDUCATION = "education", _("Education")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+        SOCIAL = "social", _("Social help")
+        INTEGRATION = "integration", _("Refugees and integration")
+        OLDER_PEOPLE = "older_people", _("Older people")
+        HEALTH = "health", _("Health and care")
+        ENVIRONMENT = "environment", _("Environment and nature")
+        ANIMALS = "animals", _("Animals")
+        CULTURE = "culture", _("Culture")
+        SPORT = "sport", _("Sport")
+        OTHER = "other", _("Other")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="projects"
     )
@@ -41,6 +57,13 @@ class Project(models.Model):
     story_html = models.TextField(editable=False, blank=True)
     cover = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    suitable_for_groups = models.BooleanField(
+        _("suitable for groups"),
+        default=False,
+        help_text=_("Teams, school classes or colleagues can join together."),
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(
@@ -63,6 +86,15 @@ class Project(models.Model):
     )
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the project first became public."
+    )
+    public_on = models.DateField(
+        _("public automatically on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the project is shown to the inner circle only, the worker makes it public "
+            "on this day and tells the organisers."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +149,11 @@ class Task(models.Model):
     capacity = models.PositiveIntegerField(_("people needed"), default=1)
     taken = models.PositiveIntegerField(default=0, editable=False)
     skills = models.CharField(_("helpful skills"), max_length=200, blank=True)
+    easy = models.BooleanField(
+        _("easy to join"),
+        default=False,
+        help_text=_("Takes little time and no special skill: a good first step for newcomers."),
+    )
     position = models.PositiveIntegerField(default=0, editable=False)
     removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
