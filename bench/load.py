@@ -8,10 +8,11 @@ database, driven by wrk from a second process on 127.0.0.1.
 
 Measures, each for a fixed duration at a fixed number of connections: a bare view (/bench/hello/,
 the ceiling), the project page with 200 tasks (anonymous), the home page (the platform's public
-project list), "my tasks" (signed in) and take-over POSTs by distinct people on distinct tasks;
-then 200 concurrent take-overs on 50 tasks of 3 places. Reports requests/s, p50/p95/p99,
-SQL queries per request (counted in-process with django.test.Client), HTML size and each page's
-ratio to the ceiling, as a Markdown table. Without wrk a Python client (threads, http.client)
+project list), the network directory with a search or filters, "my tasks" (signed in) and
+take-over POSTs by distinct people on distinct tasks; then 200 concurrent take-overs on 50
+tasks of 3 places. Reports requests/s, p50/p95/p99, SQL queries per request (counted
+in-process with django.test.Client), HTML size and each page's ratio to the ceiling, as a
+Markdown table. Without wrk a Python client (threads, http.client)
 does the same, less precisely. Every run is bounded by time and by a number of requests."""
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ from bench.seed_large import (  # noqa: E402
 REDIS_URL = "redis://127.0.0.1:6379/12"
 MAX_TAKES = 6_000  # distinct (person, task) pairs prepared for the timed take-over runs
 CSRF_ALPHABET = string.ascii_letters + string.digits
+# The network directory on the hub (projects/directory.py) with a search and filters, in turn;
+# the queries and HTML size are those of the first.
+DIRECTORY_SEARCHES = [
+    "/projects/?q=infostand",
+    "/projects/?q=sommerfest+berlin&sort=needed",
+    "/projects/?category=social&this_week=on",
+    "/projects/?place=04&easy=on&page=2",
+]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -495,6 +504,7 @@ def prepare(args: argparse.Namespace, run_tag: str) -> Prepared:  # noqa: PLR091
         ("hello", anonymous, "get", reverse("bench_hello"), 200),
         ("project", anonymous, "get", page, 200),
         ("home", anonymous, "get", reverse("projects:home"), 200),
+        ("directory", anonymous, "get", DIRECTORY_SEARCHES[0], 200),
         ("my tasks", signed_in, "get", reverse("me:tasks"), 200),
     ]
     for name, client, method, url, expected in checks:
@@ -751,6 +761,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:  # noqa: PLR0915
         project.queries, project.html_bytes = prepared.queries["project"], prepared.html["project"]
         home = measure("home page (public project list)", [("GET", "/", "", "")])
         home.queries, home.html_bytes = prepared.queries["home"], prepared.html["home"]
+        found = measure(
+            "directory with a search or filters (network)",
+            [("GET", url, "", "") for url in DIRECTORY_SEARCHES],
+        )
+        found.queries, found.html_bytes = prepared.queries["directory"], prepared.html["directory"]
         mine = measure("my tasks (signed in)", [("GET", "/me/tasks/", cookie, "")])
         mine.queries, mine.html_bytes = prepared.queries["my tasks"], prepared.html["my tasks"]
 

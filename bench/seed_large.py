@@ -56,6 +56,16 @@ STORY = """Wir sind ein kleiner Verein. **Im Sommer** malen Kinder aus dem Viert
 - Kinder begleiten, Fotos machen
 """
 TASK_TITLES = ["Farben tragen", "Kinder begleiten", "Fotos machen", "Kuchen backen", "Aufbauen"]
+# The directory's filters (projects/directory.py) need variety: a theme in each title, a town
+# with its postal code, a category, a groups flag, easy tasks; all derived from the index.
+THEMES = [
+    "Bauzaun bemalen", "Infostand am Markt", "Gemeinschaftsgarten pflegen", "Suppenküche",
+    "Lesepaten gesucht", "Fahrradwerkstatt", "Sommerfest im Hof", "Deutsch im Café",
+]  # fmt: skip
+TOWNS = [
+    ("Leipzig", "04"), ("Dresden", "01"), ("Berlin", "10"), ("Hamburg", "20"),
+    ("Köln", "50"), ("München", "80"), ("Düsseldorf", "40"), ("Trier", "54"),
+]  # fmt: skip
 
 
 @dataclass
@@ -311,18 +321,24 @@ def seed_large(scale: float = 1.0, seed_value: int = 7, log: Any = None) -> Summ
             Project.Status.CLOSED,
         ]
         projects = []
+        categories = [value for value, _label in Project.Category.choices]
         for i in range(counts["projects"]):
             organisation = organisations[i % len(organisations)]
+            town, prefix = TOWNS[(i // 3) % len(TOWNS)]
+            theme = THEMES[i % len(THEMES)]
             project_status = (
                 Project.Status.PUBLIC if i == 0 else statuses[rng.randrange(len(statuses))]
             )
             projects.append(
                 Project(
                     organisation=organisation,
-                    title=BIG_PROJECT_TITLE if i == 0 else f"Projekt {i}: Bauzaun bemalen",
+                    title=BIG_PROJECT_TITLE if i == 0 else f"Projekt {i}: {theme}",
                     story=STORY,
                     story_html=story_html,
-                    place="Leipzig",
+                    place=town,
+                    postal_code=f"{prefix}{i % 1000:03d}",
+                    category=categories[i % len(categories)],
+                    suitable_for_groups=i % 4 == 0,
                     status=project_status,
                     created_by_id=memberships[i % len(organisations)].user_id,
                     published_at=now if project_status != Project.Status.DRAFT else None,
@@ -362,7 +378,8 @@ def seed_large(scale: float = 1.0, seed_value: int = 7, log: Any = None) -> Summ
                         location="Bauzaun Eisenbahnstraße",
                         capacity=rng.randint(1, 6),
                         taken=0,
-                        skills="Ausdauer, gute Laune",
+                        skills="Ausdauer, gute Laune" if position % 3 else "Kochen, Geduld",
+                        easy=position % 4 == 1,
                         position=position,
                     )
                 )
@@ -416,6 +433,11 @@ def seed_large(scale: float = 1.0, seed_value: int = 7, log: Any = None) -> Summ
         ins.fix_sequences(
             [Platform, Domain, User, Organisation, Membership, Project, Task, Commitment]
         )
+
+    # The directory's sort keys, as the worker's tick keeps them (projects.directory).
+    from crowdmoving.projects.directory import refresh_sort_keys
+
+    say(f"{refresh_sort_keys(now)} projects given their directory sort keys")
 
     # As autovacuum would shortly after a bulk load (PostgreSQL); without statistics the planner
     # assumes tiny tables and picks nested loops over hundreds of thousands of rows.

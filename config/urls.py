@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The platform's colours (tenancy.views_look.stylesheet), linked from base.html.
     path("platform.css", views_look.stylesheet, name="platform_css"),
     path("accounts/", include("allauth.urls")),
+    # The JSON API (crowdmoving.api): /api/v1/, its schema and docs; JSON 404s under /api/.
+    path("api/", include("crowdmoving.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", include("crowdmoving.accounts.urls")),
     path("manage/", include("crowdmoving.projects.urls_manage")),
@@ -27,6 +29,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Content pages (/p/<slug>/, /impressum/) and their administration (/platform/pages/).
     path("", include("crowdmoving.pages.urls")),
     path("platform/organisations/", include("crowdmoving.organisations.urls_platform")),
+    # Atom feeds, a project's calendar, sitemap.xml and robots.txt (crowdmoving.reach).
+    path("", include("crowdmoving.reach.urls_feeds")),
+    # Email alerts: /alerts/new/, the emailed links, /me/alerts/ (crowdmoving.reach).
+    path("", include("crowdmoving.reach.urls_alerts")),
+    # A task's page, QR codes, the poster and the Mastodon step (crowdmoving.reach.sharing).
+    path("", include("crowdmoving.reach.urls_share")),
     path("", include("crowdmoving.projects.urls")),
 ]
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its templates; crowdmoving.reach.seo serves the sitemaps
     "django_htmx",
     "csp",
     "django_ratelimit",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's interactive docs: swagger-ui from ninja's static files, not a CDN
     "crowdmoving.core",
     "crowdmoving.tenancy",
     "crowdmoving.accounts",
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # X-Robots-Tag: noindex on private addresses (crowdmoving.reach.seo.PRIVATE_PATHS).
+    "crowdmoving.reach.seo.NoindexMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crowdmoving.core.dbrouter.ReplicaReadsMiddleware",
@@ -272,6 +276,8 @@ CROWDMOVING: dict[str, Any] = {
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS": env_int("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", 7),
     "RETENTION_EXPIRED_HOLD_DAYS": env_int("RETENTION_EXPIRED_HOLD_DAYS", 30),
     "RETENTION_CONTACT_MESSAGE_DAYS": env_int("RETENTION_CONTACT_MESSAGE_DAYS", 180),
+    # Email alerts (crowdmoving.reach) nobody confirmed by the emailed link.
+    "RETENTION_UNCONFIRMED_ALERT_DAYS": env_int("RETENTION_UNCONFIRMED_ALERT_DAYS", 7),
     # Where `manage.py backup` writes its sets (and `--keep` prunes); see README "Operations".
     "BACKUP_DIR": Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups"))),
     # Requests per person (signed in) or per address (visitors) and window, counted by
@@ -286,6 +292,10 @@ CROWDMOVING: dict[str, Any] = {
         "export": "10/h",  # downloading one's own data
         "delete_account": "10/h",
         "contact": "5/h",  # messages sent through a platform's contact form (a mail each)
+        # The JSON API (crowdmoving.api.auth): every request, per token, else per address.
+        "api_read": "600/10m",  # GET
+        "api_write": "120/10m",  # POST, PATCH (take, step back, edit)
+        "alerts": "10/h",  # email alerts asked for (a confirmation mail each)
     },
 }
 

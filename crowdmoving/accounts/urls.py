@@ -1,5 +1,7 @@
 from django.urls import path
 
+from crowdmoving.api import views as api_views
+
 from . import views, views_data
 
 app_name = "me"
@@ -19,4 +21,7 @@ urlpatterns = [
         name="delete_account_confirm",
     ),
     path("deleted/", views_data.account_deleted, name="account_deleted"),
+    # Personal access tokens for the API (crowdmoving.api).
+    path("tokens/", api_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", api_views.token_revoke, name="token_revoke"),
 ]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "crowdmoving.api"
     label = "api"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     DOMAIN_CHANGED = "domain_changed", _("Platform domains changed")
     ORGANISATION_APPROVED = "organisation_approved", _("Organisation approved")
     ORGANISATION_DECLINED = "organisation_declined", _("Organisation declined")
+    API_TOKEN_CREATED = "api_token_created", _("API access token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API access token revoked")
 
 
 class ImmutableQuerySet(models.QuerySet["AuditEntry"]):

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("A reminder before my task")
     WELCOME_NUDGE = "welcome_nudge", _("A new supporter is waiting for a welcome")
     MEMBERSHIP = "membership", _("Changes to my roles in an organisation")
+    PROJECT_RELEASE = "project_release", _("A project went public on its day (or could not)")
 
 
 # Always emailed at once: a person must not miss these by a setting.
@@ -80,6 +81,9 @@ class OutboxMessage(models.Model):
     attachments = models.JSONField(
         default=list, blank=True, help_text="Files sent along: [{filename, mimetype, content}]."
     )
+    # Extra headers of the mail, fixed at queue time, e.g. an alert digest's List-Unsubscribe
+    # and List-Unsubscribe-Post (RFC 8058).
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra mail headers.")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_until = models.DateTimeField(null=True, blank=True)

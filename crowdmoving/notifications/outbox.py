@@ -71,6 +71,7 @@ def queue_email(
     language: str | None = None,
     attachments: list[Attachment] | None = None,
     reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage | None:
     """Render ``notifications/email/<template>_subject.txt`` and ``.txt`` in the recipient's
     language and write them to the outbox. Returns None if ``key`` was already queued.
@@ -79,7 +80,8 @@ def queue_email(
     HTML frame (notifications/email/_base.html). An ``unsubscribe_url`` in the context adds
     the one-click unsubscribe footer to both parts. ``attachments`` are dicts with filename,
     mimetype and (text) content. ``reply_to`` replaces the platform's Reply-To (the contact
-    form: replies reach the sender; never use a typed-in address as ``to``)."""
+    form: replies reach the sender; never use a typed-in address as ``to``). ``headers`` are
+    extra mail headers (an alert digest's List-Unsubscribe), kept on the row."""
     language = language or (platform.default_language if platform else settings.LANGUAGE_CODE)
     context = {
         "platform": platform,
@@ -111,6 +113,7 @@ def queue_email(
         html_body=html_body,
         attachments=list(attachments or []),
         reply_to=reply_to,
+        headers={name: _one_line(value) for name, value in (headers or {}).items()},
     )
 
 
@@ -256,7 +259,11 @@ def deliver(message_id: int) -> bool:
             from_email=sender,
             to=[message.to],
             reply_to=[reply_to] if reply_to else None,
-            headers={"Message-ID": f"<{message.key.replace(':', '.')}@crowdmoving>"},
+            headers={
+                # Extra headers (List-Unsubscribe ...), one line each whatever the row holds.
+                **{name: _one_line(str(value)) for name, value in (message.headers or {}).items()},
+                "Message-ID": f"<{message.key.replace(':', '.')}@crowdmoving>",
+            },
         )
         if message.html_body:
             email.attach_alternative(message.html_body, "text/html")

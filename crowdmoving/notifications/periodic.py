@@ -1,5 +1,6 @@
 """The work the worker does every minute: reminders before tasks, nudges to welcome new
-supporters, daily digests, expired holds, the daily retention purge, and mails that are due.
+supporters, daily digests, expired holds, projects going public on their planned day, the
+daily retention purge, and mails that are due.
 
 Every send is claimed first with a conditional UPDATE (``reminded_at IS NULL`` and the like):
 of two workers, or a worker restarted in the middle, exactly one sends."""
@@ -18,9 +19,10 @@ from django_scopes import scopes_disabled
 
 from crowdmoving.accounts.models import User
 from crowdmoving.privacy import retention
-from crowdmoving.projects import actions
+from crowdmoving.projects import actions, directory
 from crowdmoving.projects import notify as project_notify
 from crowdmoving.projects.models import Commitment, Project, Task
+from crowdmoving.reach import digest as alert_digest
 
 from . import outbox
 from .models import Notification
@@ -200,8 +202,14 @@ def run_due_work(now: datetime | None = None) -> dict[str, int]:
         "reminders": send_reminders,
         "nudges": send_nudges,
         "digests": send_digests,
+        # Inner-circle projects whose "public automatically on" day has come.
+        "releases": actions.release_due_projects,
+        # Email alerts: once a day per alert, the tasks that became visible (reach.digest).
+        "alerts": alert_digest.send_alert_digests,
         # Once a day (claimed per day, so one worker of several): crowdmoving.privacy.retention
         "retention": retention.run_daily,
+        # The directory's sort keys: next date and free places per project.
+        "directory": directory.refresh_sort_keys,
     }
     with scopes_disabled():
         for name, part in parts.items():

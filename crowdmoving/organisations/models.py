@@ -107,6 +107,11 @@ class Membership(models.Model):
     def can_manage_members(self) -> bool:
         return self.role == Role.OWNER
 
+    @property
+    def can_change_settings(self) -> bool:
+        """The organisation's settings, e.g. the websites that may embed its projects."""
+        return self.role == Role.OWNER
+
 
 class Invitation(models.Model):
     """An invitation by email to join an organisation with a role; works without an account."""

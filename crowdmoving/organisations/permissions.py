@@ -65,6 +65,10 @@ def can_manage_members(m: Membership) -> bool:
     return m.can_manage_members
 
 
+def can_change_settings(m: Membership) -> bool:
+    return m.can_change_settings
+
+
 # --- a project's rights: the organisation's roles plus the hand-over of its coordination --------
 
 

@@ -10,6 +10,8 @@
   the task shrank), RETENTION_EXPIRED_HOLD_DAYS after they ended.
 - Messages sent through a platform's contact form, RETENTION_CONTACT_MESSAGE_DAYS after they
   were sent: they were mailed to the platform at once; the stored copy is only a record.
+- Email alerts (reach.Subscription) nobody confirmed, RETENTION_UNCONFIRMED_ALERT_DAYS after
+  they were asked for, with their confirmation mails (which name the address).
 - Expired rows of a database cache (drop_expired_cache_rows): rendered task cards name people.
 
 Neither changes a count: ``Task.taken`` counts held and taken places only, and an expired
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -38,6 +40,8 @@ from crowdmoving.notifications.models import OutboxMessage
 from crowdmoving.organisations.models import Membership
 from crowdmoving.pages.models import ContactMessage
 from crowdmoving.projects.models import Commitment
+from crowdmoving.reach.actions import confirmation_key
+from crowdmoving.reach.models import Subscription
 from crowdmoving.tenancy.models import PlatformAdmin
 
 from .models import PurgeRun
@@ -55,6 +59,7 @@ class Purged:
     accounts: int
     commitments: int
     contact_messages: int = 0
+    alerts: int = 0
 
 
 def unconfirmed_accounts(now: datetime) -> QuerySet[User]:
@@ -92,6 +97,33 @@ def old_contact_messages(now: datetime) -> QuerySet[ContactMessage]:
     return ContactMessage._base_manager.filter(created_at__lt=now - timedelta(days=days))
 
 
+def unconfirmed_alerts(now: datetime) -> QuerySet[Subscription]:
+    """Email alerts asked for longer ago than the period and never confirmed."""
+    days = settings.CROWDMOVING["RETENTION_UNCONFIRMED_ALERT_DAYS"]
+    return Subscription._base_manager.filter(
+        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=days)
+    )
+
+
+def _purge_unconfirmed_alerts(now: datetime) -> int:
+    """Delete the unconfirmed alerts and their confirmation mails (reach.actions keys them
+    "alert-confirm:<id>:<number>"), in batches."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            doomed = list(unconfirmed_alerts(now).order_by("pk")[:200])
+            if not doomed:
+                return deleted
+            mails = Q()
+            for alert in doomed:
+                mails |= Q(key__startswith=confirmation_key(alert))
+            OutboxMessage._base_manager.filter(mails).delete()
+            count, _by_model = Subscription._base_manager.filter(
+                pk__in=[alert.pk for alert in doomed]
+            ).delete()
+            deleted += count
+
+
 def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) -> Purged:
     """Delete what is past its period, across all platforms; with ``dry_run`` only count it.
     Running it twice deletes nothing the second time."""
@@ -102,6 +134,7 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
                 accounts=unconfirmed_accounts(now).count(),
                 commitments=expired_holds(now).count(),
                 contact_messages=old_contact_messages(now).count(),
+                alerts=unconfirmed_alerts(now).count(),
             )
         with transaction.atomic():
             _total, by_model = expired_holds(now).delete()
@@ -114,8 +147,14 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
             _delete_mail_to(addresses)
         with transaction.atomic():
             contact_messages, _by_model = old_contact_messages(now).delete()
+        alerts = _purge_unconfirmed_alerts(now)
     drop_expired_cache_rows(now)
-    return Purged(accounts=accounts, commitments=commitments, contact_messages=contact_messages)
+    return Purged(
+        accounts=accounts,
+        commitments=commitments,
+        contact_messages=contact_messages,
+        alerts=alerts,
+    )
 
 
 def drop_expired_cache_rows(now: datetime) -> None:
@@ -177,11 +216,13 @@ def run_daily(now: datetime) -> int:
     PurgeRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), accounts=purged.accounts, commitments=purged.commitments
     )
-    if purged.accounts or purged.commitments or purged.contact_messages:
+    if purged.accounts or purged.commitments or purged.contact_messages or purged.alerts:
         logger.info(
-            "Retention purge: %d unconfirmed accounts, %d expired holds, %d contact messages",
+            "Retention purge: %d unconfirmed accounts, %d expired holds, %d contact messages, "
+            "%d unconfirmed alerts",
             purged.accounts,
             purged.commitments,
             purged.contact_messages,
+            purged.alerts,
         )
-    return purged.accounts + purged.commitments + purged.contact_messages
+    return purged.accounts + purged.commitments + purged.contact_messages + purged.alerts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,7 @@ from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
 from crowdmoving.core.text import render_markdown
 from crowdmoving.organisations.models import Organisation
-from crowdmoving.pages.publishing import check_can_publish
+from crowdmoving.pages.publishing import PublishingRefused, check_can_publish
 from crowdmoving.privacy import actions as privacy
 from crowdmoving.privacy.models import PrivacyText
 
@@ -65,7 +65,10 @@ def _commitments() -> QuerySet[Commitment]:
 # --- projects -------------------------------------------------------------------------------
 
 
-PROJECT_FIELDS = ("title", "story", "cover", "place", "starts_on", "ends_on")
+PROJECT_FIELDS = (
+    "title", "story", "cover", "category", "place", "postal_code", "starts_on", "ends_on",
+    "suitable_for_groups", "public_on",
+)  # fmt: skip
 
 
 def create_project(organisation: Organisation, author: User, data: dict[str, Any]) -> Project:
@@ -80,7 +83,19 @@ def update_project(project: Project, data: dict[str, Any]) -> Project:
         if field in data:
             setattr(project, field, data[field])
     project.story_html = render_markdown(project.story)
-    project.save()
+    if project.pk is None:
+        project.save()
+        return project
+    # Only these fields: a copy read before a concurrent change of state (the worker's
+    # release, a colleague closing it or renewing the secret) must not write the old one back.
+    written = [name for name in PROJECT_FIELDS if name in data]
+    project.save(update_fields=[*written, "story_html", "updated_at"])
+    if project.public_on is not None and (
+        Project._base_manager.filter(pk=project.pk)
+        .exclude(status=Project.Status.INNER_CIRCLE)
+        .update(public_on=None)
+    ):
+        project.public_on = None  # the day belongs to the inner circle (released meanwhile)
     return project
 
 
@@ -98,8 +113,10 @@ def change_status(project: Project, status: str, *, by: User | None = None) -> P
     project.status = Project.Status(status)
     if project.status == Project.Status.PUBLIC and project.published_at is None:
         project.published_at = timezone.now()
+    if project.status != Project.Status.INNER_CIRCLE:
+        project.public_on = None  # "public automatically on" belongs to the inner circle
     with transaction.atomic():
-        project.save(update_fields=["status", "published_at", "updated_at"])
+        project.save(update_fields=["status", "published_at", "public_on", "updated_at"])
         if project.status != was:
             record(
                 Action.PROJECT_STATE_CHANGED,
@@ -112,6 +129,60 @@ def change_status(project: Project, status: str, *, by: User | None = None) -> P
         if project.status == Project.Status.CLOSED and was != Project.Status.CLOSED:
             notify.project_closed(project)
     return project
+
+
+def schedule_release(
+    project: Project, public_on: date | None, *, open_now: bool = False, by: User | None = None
+) -> Project:
+    """Let the worker make ``project`` public on ``public_on`` (None: not automatically). With
+    ``open_now`` the project first opens to the inner circle (PublishingRefused as
+    change_status). The day was checked by forms.check_public_on."""
+    with transaction.atomic():
+        if open_now and project.status != Project.Status.INNER_CIRCLE:
+            change_status(project, Project.Status.INNER_CIRCLE, by=by)
+        project.public_on = public_on
+        project.save(update_fields=["public_on", "updated_at"])
+    return project
+
+
+def release_project(project: Project) -> bool:
+    """Make ``project``, in the inner circle with its ``public_on`` due, public as the
+    organisers' "Publish" does (change_status: published_at, the audit entry, the platform's
+    publishing checklist), and tell its organisers. The day is claimed first with a
+    conditional UPDATE, so of two workers (or a stale copy) exactly one goes on; it is cleared
+    either way. When the platform or organisation cannot publish yet, the project stays in
+    the inner circle and the organisers are told why, once. True when it became public."""
+    day = project.public_on
+    if day is None:
+        return False
+    with transaction.atomic():
+        claimed = Project._base_manager.filter(
+            pk=project.pk, status=Project.Status.INNER_CIRCLE, public_on=day
+        ).update(public_on=None)
+        if not claimed:
+            return False
+        project.public_on = None
+        try:
+            with transaction.atomic():
+                change_status(project, Project.Status.PUBLIC, by=None)
+        except PublishingRefused as refusal:
+            project.status = Project.Status.INNER_CIRCLE
+            notify.release_refused(project, day, refusal.missing)
+            return False
+        notify.project_released(project, day)
+        return True
+
+
+def release_due_projects(now: datetime) -> int:
+    """The worker's part "releases": every project in the inner circle whose ``public_on`` is
+    today or earlier (in the installation's time zone, settings.TIME_ZONE) goes public
+    (release_project). Runs with scopes disabled, across platforms; returns how many did."""
+    due = Project.objects.filter(
+        status=Project.Status.INNER_CIRCLE,
+        public_on__isnull=False,
+        public_on__lte=timezone.localdate(now),
+    ).select_related("organisation__platform")
+    return sum(release_project(project) for project in due)
 
 
 def regenerate_secret(project: Project, *, by: User | None = None) -> Project:
@@ -134,7 +205,7 @@ def regenerate_secret(project: Project, *, by: User | None = None) -> Project:
 
 TASK_FIELDS = (
     "title", "description", "timing", "starts_at", "ends_at", "day", "location", "capacity",
-    "skills",
+    "skills", "easy",
 )  # fmt: skip
 
 

@@ -3,10 +3,14 @@ the writes happen in projects.actions."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+import re
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdmoving.core.images import reencode_image
@@ -14,6 +18,48 @@ from crowdmoving.core.images import reencode_image
 from .models import Project, Task
 
 TOO_LONG = _("This is too long: at most %(limit_value)d characters (it has %(show_value)d).")
+
+# German postal codes have five digits; other countries' (Austria 1010, the Netherlands
+# 1012 AB, Poland 00-950, the UK SW1A 1AA) are let through: letters, digits, spaces, hyphens.
+POSTAL_CODE = re.compile(r"^(?=.*[0-9])[A-Z0-9][A-Z0-9 -]{1,8}[A-Z0-9]$")
+
+
+def clean_postal_code(value: str) -> str:
+    """``value`` tidied (capitals, single spaces), or ValidationError with a message."""
+    code = " ".join((value or "").split()).upper()
+    if not code:
+        return ""
+    if code.isdigit() and len(code) not in (4, 5):
+        raise ValidationError(
+            _("A German postal code has five digits, like 10115."), code="postal_code_digits"
+        )
+    if len(code) > 10 or not POSTAL_CODE.match(code):
+        raise ValidationError(
+            _("Please enter a postal code: digits, letters, spaces or hyphens, like 10115."),
+            code="postal_code",
+        )
+    return code
+
+
+def check_public_on(day: datetime.date | None, status: str) -> None:
+    """Raise ValidationError unless ``day`` (going public automatically) is empty, or after
+    today while the project is (or is about to be) in the inner circle."""
+    if day is None:
+        return
+    if status != Project.Status.INNER_CIRCLE:
+        raise ValidationError(
+            _(
+                "A day for going public automatically works only while the project is in the "
+                "inner circle. Open it to the inner circle on the dashboard, and choose the day "
+                "there."
+            ),
+            code="public_on_stage",
+        )
+    if day <= timezone.localdate():
+        raise ValidationError(
+            _("Please choose a day after today: on that day the project becomes public."),
+            code="public_on_past",
+        )
 
 
 class DateInput(forms.DateInput):
@@ -42,13 +88,25 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["title", "story", "cover", "place", "starts_on", "ends_on"]
+        fields = [
+            "title", "story", "cover", "category", "place", "postal_code", "starts_on",
+            "ends_on", "suitable_for_groups", "public_on",
+        ]  # fmt: skip
         widgets = {
             "story": forms.Textarea(attrs={"rows": 12}),
             "starts_on": DateInput(),
             "ends_on": DateInput(),
+            "public_on": DateInput(),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
-        help_texts = {"place": _("Town or neighbourhood, e.g. “Berlin-Neukölln”.")}
+        help_texts = {
+            "place": _("Town or neighbourhood, e.g. “Berlin-Neukölln”."),
+            "postal_code": _("Helps people nearby find the project, e.g. 10115."),
+            "public_on": _(
+                "Only while the project is in the inner circle: on this day the project "
+                "becomes public by itself, and you are told."
+            ),
+        }
         error_messages = {
             "title": {
                 "required": _("Please give the project a title."),
@@ -56,7 +114,30 @@ class ProjectForm(forms.ModelForm):
             },
             "story": {"max_length": TOO_LONG},
             "place": {"max_length": TOO_LONG},
+            "postal_code": {"max_length": TOO_LONG},
+            "starts_on": {"invalid": _("Please enter a date.")},
+            "ends_on": {"invalid": _("Please enter a date.")},
+            "public_on": {"invalid": _("Please enter a date.")},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", _("Please choose (optional)")), *Project.Category.choices]
+        if self.instance.status != Project.Status.INNER_CIRCLE and not self.instance.public_on:
+            # Set on the dashboard when the project opens to the inner circle; here it is
+            # only shown (and validated) when it means something.
+            self.fields["public_on"].widget = forms.HiddenInput()
+
+    def clean_postal_code(self) -> str:
+        return clean_postal_code(self.cleaned_data.get("postal_code") or "")
+
+    def clean_public_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("public_on")
+        if day is not None and day == self.instance.public_on:
+            return day  # unchanged: the worker may not have come round to it yet
+        check_public_on(day, self.instance.status)
+        return day
 
     def clean_cover(self) -> Any:
         cover = self.cleaned_data.get("cover")
@@ -94,7 +175,7 @@ class TaskForm(forms.ModelForm):
         model = Task
         fields = [
             "title", "description", "timing", "starts_at", "ends_at", "day", "location",
-            "capacity", "skills",
+            "capacity", "skills", "easy",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -145,3 +226,32 @@ class TaskForm(forms.ModelForm):
         elif timing == Task.Timing.FLEXIBLE:
             data["starts_at"] = data["ends_at"] = data["day"] = None
         return data
+
+
+class ReleaseForm(forms.Form):
+    """The dashboard's "public automatically on <day>": set, changed or cleared while the
+    project is in the inner circle, or together with opening it to the inner circle."""
+
+    public_on = forms.DateField(
+        label=_("Public automatically on"),
+        required=False,
+        help_text=_("On this day the project becomes public by itself, and you are told."),
+        widget=DateInput(),
+        error_messages={"invalid": _("Please enter a date.")},
+    )
+
+    def __init__(self, *args: Any, project: Project, opening: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.opening = opening
+
+    def clean_public_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("public_on")
+        if self.opening and day is None:
+            raise ValidationError(
+                _("Please choose the day on which the project becomes public."),
+                code="required",
+            )
+        status = Project.Status.INNER_CIRCLE if self.opening else self.project.status
+        check_public_on(day, status)
+        return day

@@ -98,6 +98,11 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The directory's sort keys (projects.directory.refresh_sort_keys, every minute by the
+    # worker): the next date of an open task (else the start, if ahead) and the free places of
+    # open tasks. Kept apart from the take-over, which writes tasks only.
+    next_on = models.DateField(null=True, blank=True, editable=False)
+    places_open = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[models.Manager[Project]] = ScopedManager(platform="organisation__platform")
 
@@ -109,6 +114,16 @@ class Project(models.Model):
             # Lists of public projects, newest first (home page, network hub): the first page
             # is read from the index instead of sorting every public project.
             models.Index(fields=["status", "-created_at", "-id"], name="project_listing"),
+            # The directory's sort orders "soonest" and "most places free" (projects.directory).
+            models.Index(
+                fields=["status", "next_on", "-created_at", "-id"], name="project_soonest"
+            ),
+            models.Index(
+                fields=["status", "-places_open", "-created_at", "-id"], name="project_most_needed"
+            ),
+            models.Index(fields=["category", "status"], name="project_category"),
+            # The Atom feeds: public projects, newest publication first (reach.feeds).
+            models.Index(fields=["status", "-published_at", "-id"], name="project_published"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +193,18 @@ class Task(models.Model):
                 | models.Q(starts_at__isnull=True)
                 | models.Q(ends_at__gt=models.F("starts_at")),
                 name="task_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # The directory's task filters (a date range, "needs people this week"): the tasks
+            # not removed, by date. The take-over changes neither column (its updates stay HOT).
+            models.Index(
+                fields=["starts_at"],
+                condition=models.Q(removed_at__isnull=True),
+                name="task_open_by_start",
+            ),
+            models.Index(
+                fields=["day"], condition=models.Q(removed_at__isnull=True), name="task_open_by_day"
             ),
         ]
 

@@ -5,6 +5,7 @@ in" mail, which have no in-app side, go to the outbox directly."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -160,6 +161,49 @@ def organisers_nudge(commitment: Commitment) -> None:
             url=reverse("manage:project", args=[task.project_id]),
             supporter=commitment.user,
         )
+
+
+def _release_audience(project: Project) -> list[User]:
+    """Who decides when ``project`` opens: the organisation's members who can change its
+    state (owners and editors)."""
+    memberships = (
+        Membership.objects.filter(
+            organisation_id=project.organisation_id, role__in=[Role.OWNER, Role.EDITOR]
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    return [membership.user for membership in memberships]
+
+
+def _release_notice(project: Project, template: str, day: date, **context: Any) -> None:
+    for person in _release_audience(project):
+        notify(
+            person,
+            Kind.PROJECT_RELEASE,
+            platform=project.organisation.platform,
+            template=template,
+            key=f"{template}:{project.pk}:{day:%Y%m%d}:{person.pk}",
+            url=reverse("manage:project", args=[project.pk]),
+            context={
+                "project": project,
+                "day": day,
+                "project_path": reverse("projects:detail", args=[project.pk]),
+                "dashboard_path": reverse("manage:project", args=[project.pk]),
+                **context,
+            },
+        )
+
+
+def project_released(project: Project, day: date) -> None:
+    """The worker made ``project`` public on its planned ``day``."""
+    _release_notice(project, "organiser_project_released", day)
+
+
+def release_refused(project: Project, day: date, missing: list[Any]) -> None:
+    """``project`` was to become public on ``day`` but the platform cannot publish yet;
+    ``missing``: the open steps of pages.publishing."""
+    _release_notice(project, "organiser_release_refused", day, missing=missing)
 
 
 # --- to supporters -------------------------------------------------------------------------

@@ -49,6 +49,8 @@ def page_key(request: HttpRequest, project: Project, rows: list[TaskRow]) -> str
         platform.updated_at.isoformat(),  # the look, the name, the pages in the navigation
         get_language() or "",
         request.get_full_path(),
+        # The share block and preview card carry absolute addresses (reach.sharing).
+        f"{request.scheme}://{request.get_host()}",
         project.created_at.isoformat(),
         *(f"{pk}.{ver}.{cap}.{taken}" for pk, ver, cap, taken in rows),
     ]

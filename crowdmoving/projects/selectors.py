@@ -39,13 +39,13 @@ def public_projects_page(platform: Platform, number: str | int | None) -> Page:
     )
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
     page.object_list = list(page.object_list)
-    _count_places(page.object_list)
+    count_places(page.object_list)
     for project in page.object_list:
         project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
     return page
 
 
-def _count_places(projects: list[Project]) -> None:
+def count_places(projects: list[Project]) -> None:
     """Set ``places`` and ``places_free`` (tasks not removed) on the projects of one page, in one
     query. Counting only the page's projects, after paginating, keeps a list page's cost
     independent of how many projects there are (an annotated, grouped list would have to sum
@@ -67,19 +67,14 @@ def _count_places(projects: list[Project]) -> None:
         project.places_free = max((places or 0) - (taken or 0), 0)  # type: ignore[attr-defined]
 
 
-NETWORK_SEARCH_WORDS = 8  # words of ?q= after these are ignored (each adds four LIKE conditions)
-
-
 def network_projects_page(
-    hub: Platform, *, query: str, number: str | int | None, scheme: str, port: str
+    hub: Platform, *, number: str | int | None, scheme: str, port: str
 ) -> Page:
     """One page (PROJECTS_PER_PAGE) of the public projects of the network, newest first: the
     hub's own, and those of every active platform that shows its projects in the network
     (``Platform.show_in_network``) and has a domain to link to. Never drafts, inner circles or
-    closed projects; never a suspended platform. With ``query``, every word must appear in
-    the title, the story, the place or the organisation's name (case-insensitive, as a part of
-    a word too: "garten" finds "Gemeinschaftsgarten", which a full-text index on German
-    compounds would not). Four queries, whatever the number of projects and platforms (the
+    closed projects; never a suspended platform (the hub's search is its directory:
+    projects.directory). Four queries, whatever the number of projects and platforms (the
     count, the page, the places of its projects, the home domains).
 
     Each project carries ``places``, ``places_free``, ``summary`` and ``network_url``: a
@@ -88,39 +83,42 @@ def network_projects_page(
     platform behind the same port, e.g. :8000 in development).
 
     The hub reads across platforms on purpose, so the platform scope is disabled here, and
-    only here; what may be listed is decided by the filter below."""
+    only here; what may be listed is decided by ``network_listed``."""
+    with scopes_disabled():
+        projects = (
+            Project.objects.filter(network_listed(hub), status=Project.Status.PUBLIC)
+            .select_related("organisation__platform")
+            .order_by("-created_at", "-pk")
+        )
+        page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
+        page.object_list = list(page.object_list)
+        count_places(page.object_list)
+        homes = primary_domains({p.organisation.platform_id for p in page.object_list} - {hub.pk})
+    for project in page.object_list:
+        project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
+        project.network_url = home_url(project, homes, scheme, port)  # type: ignore[attr-defined]
+    return page
+
+
+def home_url(project: Project, homes: dict[int, str], scheme: str, port: str) -> str:
+    """``project``'s address on its own platform (``homes``: platform id -> primary domain,
+    from primary_domains; a platform not in it is the one being asked, so the path is enough)."""
+    home = homes.get(project.organisation.platform_id)
+    if home is None:
+        return project.get_absolute_url()
+    return f"{scheme}://{home}{port}{project.get_absolute_url()}"
+
+
+def network_listed(hub: Platform) -> Q:
+    """Which projects' organisations the network lists (filter public ones with it too): the
+    hub's own, and those of every active platform that shows its projects in the network and
+    has a domain to link to. The hub home and the network directory (projects.directory)."""
     has_domain = Exists(Domain.objects.filter(platform=OuterRef("organisation__platform")))
-    listed = Q(organisation__platform=hub) | Q(
+    return Q(organisation__platform=hub) | Q(
         has_domain,
         organisation__platform__status=Platform.Status.ACTIVE,
         organisation__platform__show_in_network=True,
     )
-    with scopes_disabled():
-        projects = (
-            Project.objects.filter(listed, status=Project.Status.PUBLIC)
-            .select_related("organisation__platform")
-            .order_by("-created_at", "-pk")
-        )
-        for word in query.split()[:NETWORK_SEARCH_WORDS]:
-            projects = projects.filter(
-                Q(title__icontains=word)
-                | Q(story__icontains=word)
-                | Q(place__icontains=word)
-                | Q(organisation__name__icontains=word)
-            )
-        page = Paginator(projects, PROJECTS_PER_PAGE).get_page(number)
-        page.object_list = list(page.object_list)
-        _count_places(page.object_list)
-        homes = primary_domains({p.organisation.platform_id for p in page.object_list} - {hub.pk})
-    for project in page.object_list:
-        project.summary = plain_summary(project.story)  # type: ignore[attr-defined]
-        home = homes.get(project.organisation.platform_id)
-        project.network_url = (  # type: ignore[attr-defined]
-            f"{scheme}://{home}{port}{project.get_absolute_url()}"
-            if home is not None
-            else project.get_absolute_url()
-        )
-    return page
 
 
 def primary_domains(platform_ids: set[int]) -> dict[int, str]:

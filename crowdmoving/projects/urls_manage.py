@@ -4,7 +4,7 @@ from django.urls import path
 
 from crowdmoving.organisations import views as organisation_views
 
-from . import views_completion, views_export
+from . import views_completion, views_embed, views_export
 from . import views_manage as views
 
 app_name = "manage"
@@ -16,7 +16,13 @@ urlpatterns = [
     path("organisations/new/", organisation_views.create, name="organisation_create"),
     path("o/<slug:slug>/", organisation_views.detail, name="organisation"),
     path("o/<slug:slug>/projects/new/", views.project_create, name="project_create"),
+    path(
+        "o/<slug:slug>/projects/new/checklist/",
+        views.project_checklist_new,
+        name="project_checklist_new",
+    ),
     path("o/<slug:slug>/members/", organisation_views.members, name="members"),
+    path("o/<slug:slug>/embedding/", views_embed.embedding, name="embedding"),
     path(
         "o/<slug:slug>/members/<int:member_id>/role/",
         organisation_views.member_role,
@@ -40,6 +46,9 @@ urlpatterns = [
     path(f"{project}/", views.dashboard, name="project"),
     path(f"{project}/edit/", views.project_edit, name="project_edit"),
     path(f"{project}/status/", views.project_status, name="project_status"),
+    path(f"{project}/checklist/", views.project_checklist, name="project_checklist"),
+    path(f"{project}/preview/", views.project_preview, name="project_preview"),
+    path(f"{project}/release/", views.project_release, name="project_release"),
     path(f"{project}/secret/", views.project_secret, name="project_secret"),
     path(f"{project}/tasks/new/", views.task_create, name="task_create"),
     path(f"{project}/tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),

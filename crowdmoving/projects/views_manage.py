@@ -5,14 +5,17 @@ signed-in person's membership of its organisation; anything else is a 404."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_POST
 from crowdmoving.accounts.models import User
 from crowdmoving.audit.api import record_at_most_hourly
 from crowdmoving.audit.models import Action
+from crowdmoving.organisations.models import Membership
 from crowdmoving.organisations.permissions import (
     ProjectRights,
     access_organisation,
@@ -28,11 +32,12 @@ from crowdmoving.organisations.permissions import (
 )
 from crowdmoving.pages.publishing import PublishingRefused, missing
 
-from . import actions
+from . import actions, story, task_templates
+from .cards import guest_takeover, render_card
 from .errors import PeopleAffected, TaskRemoved
-from .forms import ProjectForm, TaskForm
+from .forms import ProjectForm, ReleaseForm, TaskForm
 from .models import Commitment, Project, Task
-from .selectors import manage_dashboard_tasks
+from .selectors import describe_people, live_commitments, manage_dashboard_tasks
 
 # The order in which a project usually moves, shown as the dashboard's state controls.
 STATES = [
@@ -64,6 +69,56 @@ def _to_dashboard(project: Project) -> HttpResponse:
     return redirect("manage:project", pk=project.pk)
 
 
+def is_member(rights: ProjectRights) -> bool:
+    """A member of the project's organisation (any role), not only a handed-over coordinator."""
+    return rights.membership is not None
+
+
+# --- the guided editor ----------------------------------------------------------------------
+
+
+def _with_skeleton(request: HttpRequest, project: Project) -> ProjectForm:
+    """The "use the activating structure" button without JavaScript: the form as sent, not
+    saved and without errors, its story filled with the skeleton if it was empty."""
+    sent = ProjectForm(request.POST, instance=project)
+    initial = {name: sent[name].value() for name in sent.fields if name != "cover"}
+    if (initial.get("story") or "").strip():
+        messages.info(
+            request,
+            _("The structure only fills an empty story: your text stays as it is."),
+        )
+    else:
+        initial["story"] = story.skeleton()
+    return ProjectForm(initial=initial, instance=project)
+
+
+def _typed(form: ProjectForm) -> Project:
+    """The project as the form has it, never saved: a sent form's valid values are in its
+    instance (ModelForm puts them there); an unbound form's story and start date come from
+    its initial values (the skeleton button)."""
+    if form.is_bound:
+        form.is_valid()
+        return form.instance
+    typed = copy.copy(form.instance)
+    for name in ("story", "starts_on"):
+        try:
+            setattr(typed, name, form.fields[name].clean(form[name].value()))
+        except ValidationError:
+            pass
+    return typed
+
+
+def _editor_context(form: ProjectForm, project: Project | None) -> dict[str, Any]:
+    """What the guided editor shows beside the form: the checklist of what is typed (or
+    saved), the story's skeleton for the button, and the examples."""
+    tasks = list(Task.objects.filter(project=project, removed_at__isnull=True)) if project else []
+    return {
+        "checklist": story.checklist(_typed(form), tasks),
+        "skeleton": story.skeleton(),
+        "examples": story.EXAMPLES,
+    }
+
+
 # --- projects -------------------------------------------------------------------------------
 
 
@@ -71,8 +126,11 @@ def _to_dashboard(project: Project) -> HttpResponse:
 def project_create(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access_organisation(request, slug, can_edit_projects)
     organisation = membership.organisation
-    form = ProjectForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "use_structure" in request.POST:
+        form = _with_skeleton(request, Project())
+    else:
+        form = ProjectForm(request.POST or None, request.FILES or None)
+    if form.is_bound and form.is_valid():
         project = actions.create_project(
             organisation,
             request.user,  # type: ignore[arg-type]
@@ -86,7 +144,13 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "projects/manage/project_form.html",
-        {"form": form, "organisation": organisation, "project": None},
+        {
+            "form": form,
+            "organisation": organisation,
+            "project": None,
+            "checklist_url": reverse("manage:project_checklist_new", args=[organisation.slug]),
+            **_editor_context(form, None),
+        },
     )
 
 
@@ -94,8 +158,11 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project, _membership = _access_project(request, pk, can_edit_projects)
     title = project.title  # the form writes into the instance even when it is invalid
-    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "use_structure" in request.POST:
+        form = _with_skeleton(request, project)
+    else:
+        form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    if form.is_bound and form.is_valid():
         actions.update_project(project, form.cleaned_data)
         messages.success(request, _("The project is saved."))
         return _to_dashboard(project)
@@ -107,6 +174,77 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": project.organisation,
             "project": project,
             "project_title": title,
+            "checklist_url": reverse("manage:project_checklist", args=[project.pk]),
+            **_editor_context(form, project),
+        },
+    )
+
+
+@require_POST
+@login_required
+def project_checklist_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """The editor's live checklist of a project not yet created, from what is typed (htmx);
+    nothing is saved."""
+    access_organisation(request, slug, can_edit_projects)
+    form = ProjectForm(request.POST)
+    return _live_checklist(request, story.checklist(_typed(form), []))
+
+
+@require_POST
+@login_required
+def project_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor's live checklist of ``pk`` with what is typed and its saved tasks (htmx);
+    nothing is saved."""
+    project, _membership = _access_project(request, pk, can_edit_projects)
+    form = ProjectForm(request.POST, instance=project)
+    return _live_checklist(request, _editor_context(form, project)["checklist"])
+
+
+def _live_checklist(request: HttpRequest, checklist: list[story.Item]) -> HttpResponse:
+    return render(
+        request,
+        "projects/manage/_checklist.html",
+        {
+            "checklist": checklist,
+            "checklist_done": sum(item.done for item in checklist),
+            "live": True,
+        },
+    )
+
+
+@login_required
+def project_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project page as visitors will see it once it is open, and its share card. Only
+    the organisation's members; the task cards are rendered as for a signed-out visitor and
+    cannot be used here."""
+    project, membership = _access_project(request, pk, is_member)
+    tasks = list(
+        Task.objects.filter(project=project, removed_at__isnull=True).order_by("position", "pk")
+    )
+    people = live_commitments([task.pk for task in tasks])
+    opened = copy.copy(project)
+    if not opened.is_open_for_takeover:
+        opened.status = Project.Status.PUBLIC  # as it will be: its tasks can be taken
+    guests = guest_takeover(request)
+    cards = []
+    for task in tasks:
+        describe_people(task, people.get(task.pk, []), None, set())
+        cards.append(render_card(opened, task, False, guest_takeover=guests))
+    places = sum(task.capacity for task in tasks)
+    filled = sum(min(task.taken, task.capacity) for task in tasks)
+    return render(
+        request,
+        "projects/manage/preview.html",
+        {
+            "project": project,
+            "cards": cards,
+            "places": places,
+            "filled": filled,
+            "percent": round(100 * filled / places) if places else 0,
+            "membership": membership,
+            "summary": story.share_summary(project),
+            "share_host": request.get_host(),
+            "checklist": story.checklist(project, tasks),
         },
     )
 
@@ -114,6 +252,15 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     project, membership = _access_project(request, pk)
+    return _dashboard_page(request, project, membership)
+
+
+def _dashboard_page(
+    request: HttpRequest,
+    project: Project,
+    membership: ProjectRights,
+    release_form: ReleaseForm | None = None,
+) -> HttpResponse:
     tasks = manage_dashboard_tasks(project, with_supporters=membership.can_see_supporters)
     if membership.can_see_supporters and any(t.holders or t.waiting for t in tasks):  # type: ignore[attr-defined]
         # The page lists supporters' email addresses: one audit entry per person, project
@@ -131,6 +278,23 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/manage/dashboard.html",
         {
+            "checklist": story.checklist(project, tasks),
+            "release_form": release_form
+            or ReleaseForm(
+                initial={"public_on": project.public_on},
+                project=project,
+                opening=project.status != Project.Status.INNER_CIRCLE,
+            ),
+            # Who can see a draft: the organisation's members, by name (organisations are small).
+            "members": (
+                list(
+                    Membership.objects.filter(organisation_id=project.organisation_id)
+                    .select_related("user")
+                    .order_by("user__name", "pk")
+                )
+                if project.status == Project.Status.DRAFT
+                else []
+            ),
             "project": project,
             "membership": membership,
             "tasks": tasks,
@@ -175,6 +339,41 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def project_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set, change or clear the day on which the worker makes the project public; with
+    ``open``, open it to the inner circle at the same time."""
+    project, membership = _access_project(request, pk, can_edit_projects)
+    opening = request.POST.get("open") == "1" and project.status != Project.Status.INNER_CIRCLE
+    if request.POST.get("clear") == "1":
+        data = {"public_on": ""}
+    else:
+        data = request.POST
+    form = ReleaseForm(data, project=project, opening=opening)
+    if not form.is_valid():
+        # The dashboard again, with the message at the field in its state list.
+        return _dashboard_page(request, project, membership, release_form=form)
+    day = form.cleaned_data["public_on"]
+    try:
+        actions.schedule_release(project, day, open_now=opening, by=cast(User, request.user))
+    except PublishingRefused as refusal:
+        messages.error(request, str(refusal))
+        return _to_dashboard(project)
+    if day is None:
+        messages.success(request, _("The project will not become public automatically."))
+    else:
+        messages.success(
+            request,
+            _(
+                "The project is in the inner circle and becomes public on %(day)s. You will "
+                "be told when it has happened."
+            )
+            % {"day": date_format(day, "DATE_FORMAT")},
+        )
+    return _to_dashboard(project)
+
+
+@require_POST
+@login_required
 def project_secret(request: HttpRequest, pk: int) -> HttpResponse:
     project, _membership = _access_project(request, pk, can_edit_projects)
     actions.regenerate_secret(project, by=cast(User, request.user))
@@ -188,13 +387,23 @@ def project_secret(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     project, _membership = _access_project(request, pk, can_edit_projects)
-    form = TaskForm(request.POST or None)
+    # ?template=<key> fills the form from a task template; an unknown key is ignored.
+    template = task_templates.find(request.GET.get("template"))
+    form = TaskForm(request.POST or None, initial=template.initial() if template else None)
     if request.method == "POST" and form.is_valid():
         task = actions.add_task(project, form.cleaned_data)
         messages.success(request, _("The task “%(title)s” is added.") % {"title": task.title})
         return _to_dashboard(project)
     return render(
-        request, "projects/manage/task_form.html", {"form": form, "project": project, "task": None}
+        request,
+        "projects/manage/task_form.html",
+        {
+            "form": form,
+            "project": project,
+            "task": None,
+            "templates": task_templates.TEMPLATES,
+            "template": template,
+        },
     )
 
 

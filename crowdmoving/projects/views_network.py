@@ -1,10 +1,12 @@
 """The network hub: the default platform's home page lists the public projects of every
-platform that shows them in the network, with a search across them; and each platform's
-administrators decide at /platform/network/ whether their projects are listed there."""
+platform that shows them in the network (the directory searches them: views_directory); and
+each platform's administrators decide at /platform/network/ whether their projects are listed
+there."""
 
 from __future__ import annotations
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -26,13 +29,16 @@ QUERY_MAX = 100  # characters of ?q= that are searched for
 
 
 def hub(request: HttpRequest) -> HttpResponse:
-    """The hub's home page (projects.views.home on the default platform): the network's public
-    projects, each linking to its home platform, searchable with ``?q=``, 24 per page."""
+    """The hub's home page (projects.views.home on the default platform): the network's newest
+    public projects, each linking to its home platform, 24 per page, and a search form that
+    opens the network directory (views_directory). A search address of the time before the
+    directory (``/?q=``) is sent there."""
     query = " ".join(request.GET.get("q", "").split())[:QUERY_MAX]
+    if query:
+        return redirect(f"{reverse('projects:directory')}?{urlencode({'q': query})}")
     _domain, port = split_domain_port(request.get_host())
     page = selectors.network_projects_page(
         request.platform,  # type: ignore[attr-defined]
-        query=query,
         number=request.GET.get("page"),
         scheme=request.scheme or "http",
         port=f":{port}" if port else "",
@@ -40,7 +46,7 @@ def hub(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/network.html",
-        {"projects": page.object_list, "page": page, "query": query},
+        {"projects": page.object_list, "page": page},
     )
 
 

@@ -56,6 +56,7 @@ class PlatformMiddleware:
             )
         platform = match.platform
         request.platform = platform  # type: ignore[attr-defined]
+        request.primary_domain = match.primary_domain  # type: ignore[attr-defined]
         if platform.is_suspended and not _serves_files(request.path_info):
             return suspended_notice(request, platform)
         with scope(platform=platform):

@@ -23,6 +23,9 @@ class HostMatch:
     # The platform's primary domain when the request came on another of its domains (the
     # middleware redirects there); None when the host is the primary one, or must stay.
     primary: str | None = None
+    # The platform's primary domain whatever the host (None if it has none): the canonical
+    # host of its absolute addresses (reach.sharing.canonical_base).
+    primary_domain: str | None = None
 
 
 def normalise_host(host: str) -> str:
@@ -46,10 +49,24 @@ def resolve_host(host: str) -> HostMatch | None:
     if found is not None:
         target = found.primary_domain  # type: ignore[attr-defined]
         redirect = not found.is_primary and not fixed and target and target != name
-        return HostMatch(found.platform, primary=target if redirect else None)
+        return HostMatch(
+            found.platform, primary=target if redirect else None, primary_domain=target
+        )
     if fixed:
-        hub = Platform.objects.filter(is_default=True).first()
-        return HostMatch(hub) if hub is not None else None
+        hub = (
+            Platform.objects.filter(is_default=True)
+            .annotate(
+                primary_domain=Subquery(
+                    Domain.objects.filter(platform_id=OuterRef("pk"), is_primary=True).values(
+                        "domain"
+                    )[:1]
+                )
+            )
+            .first()
+        )
+        if hub is None:
+            return None
+        return HostMatch(hub, primary_domain=hub.primary_domain)  # type: ignore[attr-defined]
     return None
 
 

@@ -74,6 +74,7 @@ def test_the_seeding_and_a_short_load_run_against_gunicorn_work(tmp_path: Path) 
         "minimal view (ceiling)",
         "project page, 200 tasks (anonymous)",
         "home page (public project list)",
+        "directory with a search or filters (network)",
         "my tasks (signed in)",
         "take-over POST, distinct people",
         "take-over POST, one at a time",

@@ -31,11 +31,14 @@ from PIL import Image
 
 from crowdmoving import factories as f
 from crowdmoving.accounts.models import User
+from crowdmoving.api.actions import create_token
+from crowdmoving.api.models import AccessToken
 from crowdmoving.notifications.models import Notification
 from crowdmoving.organisations.models import Invitation, Membership
 from crowdmoving.pages.models import ContentPage
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
+from crowdmoving.reach.models import Subscription
 from crowdmoving.team.models import TeamMessage
 from crowdmoving.tenancy.models import Domain, PlatformAdmin, PlatformInvitation
 
@@ -46,17 +49,22 @@ SECOND = "andere.example.org"
 HUB = "testserver"  # a fixed host of the hub (DEFAULT_PLATFORM_HOSTS in the test settings)
 ADMIN_INVITATION = "admin-invitation-token"  # world(): an invitation to administer FIRST
 WORLD_PAGE = "ueber-uns"  # world(): the first platform's about page
+ALERT_TOKEN = "alert-token"  # world(): an email alert on the first platform (reach)
 
 
 # --- A. public on purpose, or behind the sign-in --------------------------------------------
 
 PUBLIC: dict[str, str] = {
     "projects:home": "the platform's list of public projects",
+    "projects:directory": "the directory of public projects with search and filters",
     "projects:detail": "a project page; access_project shows drafts only to members (else 404)",
     "projects:secret_link": "the inner circle's link: knowing the secret is the permission",
     "projects:hold": "a visitor without an account holds a place with name and email",
     "projects:enter_code": "the visitor types the mailed code; the held place is in the session",
     "projects:confirm": "the emailed confirmation link: the signed token is the permission",
+    "projects:embed": "a public project's task list in a frame on the organisation's website",
+    "projects:embed_hold": "a visitor holds a place from inside that frame (signed form token)",
+    "projects:embed_script": "the sizing script for websites with the frame (static, no data)",
     "set_language": "the language switch",
     "account_login": "signing in",
     "account_signup": "signing up",
@@ -92,7 +100,41 @@ PUBLIC: dict[str, str] = {
     "contact:sent": "the confirmation after sending a contact message",
     "pages:page": "a platform's own page (about, FAQ, imprint ...), linked in its navigation",
     "pages:imprint": "the imprint's stable address, linked in every page's footer",
+    "sharing:task": "a task's own page (its card, preview, share links), for whoever may see "
+    "its project (access_project)",
+    "sharing:project_qr": "the QR code of a public or inner-circle project, for whoever may see it",
+    "sharing:task_qr": "the QR code of a task's page, for whoever may see its project",
+    "sharing:poster": "the printable poster of a public or inner-circle project, for whoever may "
+    "see it",
+    "sharing:project_mastodon": "asks for a Mastodon server, then redirects to its share page",
+    "sharing:task_mastodon": "the same for a task",
+    "feeds:projects": "the Atom feed of the platform's public projects (reach.feeds)",
+    "feeds:organisation": "the Atom feed of one organisation's public projects (404 elsewhere)",
+    "feeds:project_calendar": "a project's dated tasks as iCalendar, for whoever may see the "
+    "project (access_project)",
+    "feeds:sitemap": "the sitemap index for search engines: public pages and projects only",
+    "feeds:sitemap_pages": "the sitemap of the platform's public pages",
+    "feeds:sitemap_projects": "the sitemap of the platform's public projects",
+    "feeds:robots": "robots.txt for search engines",
+    "alerts:new": "asking for an email alert (double opt-in; a honeypot and a rate limit stop "
+    "robots)",
+    "alerts:sent": "the 'check your inbox' notice after asking for an email alert",
+    "alerts:confirm": "an alert's emailed confirmation link: the token is the permission",
+    "alerts:unsubscribe": "the stop link of every alert mail (and its RFC 8058 one-click "
+    "header): the token is the permission",
 }
+
+# The JSON API (crowdmoving.api) takes personal access tokens, never the session cookie: its
+# addresses answer 401 without a token (not the sign-in page), need no CSRF token (a cookie is
+# no way in; crowdmoving/api/tests/test_api_permissions.py shows that a signed-in browser is
+# anonymous there), and have their own matrix of every operation and caller in that file.
+API_ADDRESSES: dict[str, str] = {
+    "api_not_found": "any other address under /api/: a JSON 404",
+}
+
+
+def is_api(name: str) -> bool:
+    return name.startswith("api-v1:") or name in API_ADDRESSES
 
 
 @dataclass(frozen=True)
@@ -186,6 +228,11 @@ class World:
             "page_slug": WORLD_PAGE,
             "page_id": ContentPage.objects.get(slug=WORLD_PAGE).pk,
             "organisation_id": self.project.organisation_id,
+            "alert_token": ALERT_TOKEN,
+            # world(): Margit's API access token (crowdmoving.api).
+            "token_id": AccessToken.objects.filter(user=self.people["volunteer"])
+            .values_list("pk", flat=True)
+            .first(),
         }
         missing = [p for p in params if p not in values]
         assert not missing, f"no test value for the URL argument(s) {missing}: add it to kwargs()"
@@ -229,6 +276,14 @@ def world(
         body="Wir sind krass.",
         body_html="<p>Wir sind krass.</p>",
     )
+    create_token(volunteer, organisation.platform, name="Mein Skript")
+    Subscription.objects.create(
+        platform=organisation.platform,
+        email="alarm@example.org",
+        kind=Subscription.Kind.CATEGORY,
+        category=Project.Category.CHILDREN,
+        token=ALERT_TOKEN,
+    )
     return World(
         project=project,
         task=task,
@@ -270,7 +325,7 @@ def test_every_address_is_public_on_purpose_or_needs_a_sign_in(world):
     named, unnamed = all_addresses()
     problems = [f"{route}: every address needs a name" for route in unnamed]
     for address in named:
-        if address.name in PUBLIC:
+        if address.name in PUBLIC or is_api(address.name):
             continue
         url = reverse(address.name, kwargs=world.kwargs(address.params))
         with rolled_back():
@@ -320,6 +375,8 @@ MATRIX_TABLE = """
 address                     method  anonymous volunteer editor coordinator owner outsider foreign owner@foreign
 projects:home               GET     200       200       200    200         200   200      200     200
 projects:home               POST    200       200       200    200         200   200      200     200
+projects:directory          GET     200       200       200    200         200   200      200     200
+projects:directory          POST    405       405       405    405         405   405      405     405
 projects:detail             GET     200       200       200    200         200   200      404     404
 projects:detail             POST    200       200       200    200         200   200      404     404
 projects:detail[draft]      GET     404       404       200    200         200   404      404     404
@@ -340,6 +397,16 @@ projects:withdraw           GET     405       405       405    405         405  
 projects:withdraw           POST    login     302       404    404         404   404      404     404
 projects:confirm            GET     200       200       200    200         200   200      404     404
 projects:confirm            POST    302       302       302    302         302   302      404     404
+projects:embed              GET     200       200       200    200         200   200      404     404
+projects:embed              POST    200       200       200    200         200   200      404     404
+projects:embed[draft]       GET     404       404       404    404         404   404      404     404
+projects:embed[draft]       POST    404       404       404    404         404   404      404     404
+projects:embed_hold         GET     200       200       200    200         200   200      404     404
+projects:embed_hold         POST    403       403       403    403         403   403      404     404
+projects:embed_hold[draft]  GET     404       404       404    404         404   404      404     404
+projects:embed_hold[draft]  POST    404       404       404    404         404   404      404     404
+projects:embed_script       GET     200       200       200    200         200   200      200     200
+projects:embed_script       POST    405       405       405    405         405   405      405     405
 manage:index                GET     login     200       200    200         200   200      200     200
 manage:index                POST    login     200       200    200         200   200      200     200
 manage:organisation_create  GET     login     200       200    200         200   200      200     200
@@ -348,6 +415,8 @@ manage:organisation         GET     login     404       200    200         200  
 manage:organisation         POST    login     404       200    200         200   404      200     404
 manage:project_create       GET     login     404       200    404         200   404      200     404
 manage:project_create       POST    login     404       302    404         302   404      302     404
+manage:project_checklist_new GET    405       405       405    405         405   405      405     405
+manage:project_checklist_new POST   login     404       200    404         200   404      200     404
 manage:project              GET     login     404       200    200         200   404      404     404
 manage:project              POST    login     404       200    200         200   404      404     404
 manage:project[draft]       GET     login     404       200    200         200   404      404     404
@@ -356,6 +425,14 @@ manage:project_edit         GET     login     404       200    404         200  
 manage:project_edit         POST    login     404       302    404         302   404      404     404
 manage:project_status       GET     405       405       405    405         405   405      405     405
 manage:project_status       POST    login     404       302    404         302   404      404     404
+manage:project_checklist    GET     405       405       405    405         405   405      405     405
+manage:project_checklist    POST    login     404       200    404         200   404      404     404
+manage:project_preview      GET     login     404       200    200         200   404      404     404
+manage:project_preview      POST    login     404       200    200         200   404      404     404
+manage:project_preview[draft] GET   login     404       200    200         200   404      404     404
+manage:project_preview[draft] POST  login     404       200    200         200   404      404     404
+manage:project_release      GET     405       405       405    405         405   405      405     405
+manage:project_release      POST    login     404       302    404         302   404      404     404
 manage:project_secret       GET     405       405       405    405         405   405      405     405
 manage:project_secret       POST    login     404       302    404         302   404      404     404
 manage:task_create          GET     login     404       200    404         200   404      404     404
@@ -366,6 +443,8 @@ manage:task_remove          GET     login     404       200    404         200  
 manage:task_remove          POST    login     404       302    404         302   404      404     404
 manage:task_move            GET     405       405       405    405         405   405      405     405
 manage:task_move            POST    login     404       302    404         302   404      404     404
+manage:embedding            GET     login     404       404    404         200   404      200     404
+manage:embedding            POST    login     404       404    404         302   404      302     404
 manage:members              GET     login     404       404    404         200   404      200     404
 manage:members              POST    login     404       404    404         302   404      302     404
 manage:member_role          GET     405       405       405    405         405   405      405     405
@@ -412,6 +491,10 @@ me:delete_account_confirm   GET     400       400       400    400         400  
 me:delete_account_confirm   POST    400       400       400    400         400   400      400     400
 me:account_deleted          GET     200       200       200    200         200   200      200     200
 me:account_deleted          POST    200       200       200    200         200   200      200     200
+me:tokens                   GET     login     200       200    200         200   200      200     200
+me:tokens                   POST    login     200       200    200         200   200      200     200
+me:token_revoke             GET     405       405       405    405         405   405      405     405
+me:token_revoke             POST    login     302       404    404         404   404      404     404
 manage:supporters_csv       GET     login     404       404    200         200   404      404     404
 manage:supporters_csv       POST    login     404       404    200         200   404      404     404
 team:index                  GET     login     200       404    200         200   404      404     404
@@ -438,6 +521,36 @@ contact:form                GET     200       200       200    200         200  
 contact:form                POST    302       302       302    302         302   302      302     302
 contact:sent                GET     200       200       200    200         200   200      200     200
 contact:sent                POST    405       405       405    405         405   405      405     405
+alerts:new                  GET     200       200       200    200         200   200      200     200
+alerts:new                  POST    302       302       302    302         302   302      302     302
+alerts:sent                 GET     200       200       200    200         200   200      200     200
+alerts:sent                 POST    405       405       405    405         405   405      405     405
+alerts:confirm              GET     200       200       200    200         200   200      404     404
+alerts:confirm              POST    302       302       302    302         302   302      404     404
+alerts:unsubscribe          GET     200       200       200    200         200   200      404     404
+alerts:unsubscribe          POST    200       200       200    200         200   200      404     404
+alerts:mine                 GET     login     200       200    200         200   200      200     200
+alerts:mine                 POST    login     404       404    404         404   404      404     404
+sharing:task                GET     200       200       200    200         200   200      404     404
+sharing:task                POST    405       405       405    405         405   405      404     404
+sharing:task[draft]         GET     404       404       200    200         200   404      404     404
+sharing:task[draft]         POST    404       404       405    405         405   404      404     404
+sharing:project_qr          GET     200       200       200    200         200   200      404     404
+sharing:project_qr          POST    405       405       405    405         405   405      404     404
+sharing:project_qr[draft]   GET     404       404       404    404         404   404      404     404
+sharing:project_qr[draft]   POST    404       404       404    404         404   404      404     404
+sharing:task_qr             GET     200       200       200    200         200   200      404     404
+sharing:task_qr             POST    405       405       405    405         405   405      404     404
+sharing:poster              GET     200       200       200    200         200   200      404     404
+sharing:poster              POST    405       405       405    405         405   405      404     404
+sharing:poster[draft]       GET     404       404       404    404         404   404      404     404
+sharing:poster[draft]       POST    404       404       404    404         404   404      404     404
+sharing:project_mastodon    GET     200       200       200    200         200   200      404     404
+sharing:project_mastodon    POST    405       405       405    405         405   405      404     404
+sharing:project_mastodon[draft] GET  404      404       404    404         404   404      404     404
+sharing:project_mastodon[draft] POST 404      404       404    404         404   404      404     404
+sharing:task_mastodon       GET     200       200       200    200         200   200      404     404
+sharing:task_mastodon       POST    405       405       405    405         405   405      404     404
 pages:page                  GET     200       200       200    200         200   200      404     404
 pages:page                  POST    405       405       405    405         405   405      405     405
 pages:imprint               GET     200       200       200    200         200   200      200     200
@@ -497,10 +610,15 @@ operator:reactivate         POST    404       404       404    404         404  
 POST_DATA: dict[str, dict[str, str]] = {
     "projects:hold": {"name": "Hanna Gast", "email": "hanna@example.org"},
     "projects:enter_code": {"code": "000000"},
+    # Without the form token of the embed's hold form (test_embed.py posts with one): 403.
+    "projects:embed_hold": {"name": "Hanna Gast", "email": "hanna@example.org"},
     "manage:organisation_create": {"name": "Neuer Verein"},
     "manage:project_create": {"title": "Ein Garten", "story": "Wir graben.", "place": "Leipzig"},
     "manage:project_edit": {"title": "Ein Garten", "story": "Wir graben.", "place": "Leipzig"},
     "manage:project_status": {"status": "closed"},
+    "manage:project_checklist_new": {"title": "Ein Garten", "story": "Wir graben."},
+    "manage:project_checklist": {"title": "Ein Garten", "story": "Wir graben."},
+    "manage:project_release": {"clear": "1"},  # no day (the world's project is public)
     "manage:task_create": {
         "title": "Beete anlegen",
         "timing": "flexible",
@@ -509,13 +627,16 @@ POST_DATA: dict[str, dict[str, str]] = {
     "manage:task_edit": {"title": "Beete anlegen", "timing": "flexible", "capacity": "5"},
     "manage:task_move": {"direction": "down"},
     "me:settings": {"name": "Neuer Name", "visibility": "first", "language": "de"},
+    "me:tokens": {"name": "Mein Skript"},
     "privacy:publish": {"body": "Gekaperte Datenschutzerklärung", "summary_of_changes": ""},
     "notifications:settings": {"email_kinds": "reminder", "daily_digest": "on"},
     "team:index": {"kind": "board", "board-body": "Hallo zusammen"},
     "team:contact_sharing": {"share": "0"},
     "manage:members": {"email": "neu@example.org", "role": "editor"},
+    "manage:embedding": {"embed_origins": "https://www.krass-ev.example"},
     "manage:member_role": {"role": "coordinator"},
     "contact:form": {"name": "Rosa", "email": "rosa@example.net", "message": "Hallo!"},
+    "alerts:new": {"kind": "category", "category": "children", "email": "rosa@example.net"},
     "network:settings": {},  # unchecked: stop listing the platform's projects on the hub
     "pages:admin_create": {
         "title": "Gekaperte Seite",
@@ -564,7 +685,7 @@ MATRIX = parse_matrix(MATRIX_TABLE)
 OWN_DATA_EVERYWHERE = ("me:data", "me:data_download")
 OWN_NAMESPACES = (
     "projects:", "manage:", "me:", "team:", "notifications:", "privacy:", "platform:", "audit:",
-    "operator:", "contact:", "network:", "pages:", "organisations:",
+    "operator:", "contact:", "network:", "pages:", "organisations:", "alerts:", "sharing:",
 )  # fmt: skip
 
 
@@ -656,6 +777,7 @@ def test_post_only_addresses_answer_get_with_405_before_looking_anything_up(plat
         "admin_invitation_id": 999_999,
         "page_id": 999_999,
         "organisation_id": 999_999,
+        "token_id": 999_999,
     }
     browser = Client(HTTP_HOST=FIRST)
     for (label, method), cells in MATRIX.items():
@@ -856,6 +978,12 @@ def test_each_persona_on_the_hub_gets_what_the_operator_matrix_says(persona, wor
 
 # --- C. CSRF ----------------------------------------------------------------------------------
 
+# POSTs from a frame on another website get no cookies, so no CSRF cookie: a signed form token
+# bound to its object stands in for it (refused with 403 without it), with the reason.
+SIGNED_FORM_TOKEN: dict[str, str] = {
+    "projects:embed_hold": "the embed's hold form (projects/views_embed.py, embed.form_token)",
+}
+
 
 @pytest.mark.parametrize("persona", ["anonymous", "owner"])
 def test_every_post_without_the_csrf_token_is_refused(persona, world):
@@ -868,6 +996,17 @@ def test_every_post_without_the_csrf_token_is_refused(persona, world):
             if user is not None:
                 browser.force_login(user)
             response = browser.post(url, POST_DATA.get(address.name, {}))
+        if is_api(address.name):
+            # Tokens only (API_ADDRESSES): the session's POST is refused (401) or is no
+            # operation there (404, 405); never a write.
+            if response.status_code not in (401, 404, 405):
+                problems.append(f"{address.name} ({url}) as {persona}: {response.status_code}")
+            continue
+        if address.name in SIGNED_FORM_TOKEN:
+            # Refused, with the form shown again with a fresh token.
+            if response.status_code != 403 or b'name="form_token"' not in response.content:
+                problems.append(f"{address.name} ({url}) as {persona}: {response.status_code}")
+            continue
         if response.status_code != 403 or b"CSRF" not in response.content:
             problems.append(f"{address.name} ({url}) as {persona}: {response.status_code}")
     assert not problems, "POSTs without a CSRF token got through:\n" + "\n".join(problems)

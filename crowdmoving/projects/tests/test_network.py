@@ -37,7 +37,10 @@ def visitor(hub) -> Client:  # type: ignore[no-untyped-def]
 
 
 def listed(client: Client, query: str = "") -> str:
-    url = reverse("projects:home") + (f"?{query}" if query else "")
+    """The hub's home page; with a search (``q=``) the network directory, where the hub's
+    search lives (views_directory; the home page sends ``?q=`` there)."""
+    page = "projects:directory" if "q=" in query else "projects:home"
+    url = reverse(page) + (f"?{query}" if query else "")
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
@@ -159,7 +162,8 @@ def three(platform, other_platform) -> dict[str, Any]:  # type: ignore[no-untype
         ("graben", {"beete"}),  # story
         ("halle", {"suppe"}),  # place
         ("tafel", {"suppe", "lesen"}),  # organisation
-        ("garten", {"beete", "lesen"}),  # part of a word: organisation and story
+        # the beginning of a word (parts inside compounds: SQLite only, see test_directory)
+        ("garten", {"beete", "lesen"} if connection.vendor == "sqlite" else {"beete"}),
         ("garten leipzig", {"beete"}),  # every word must match
         ("  kinder   ", {"lesen"}),
         ("Schwimmbad", set()),
@@ -173,11 +177,12 @@ def test_the_search_looks_in_title_story_place_and_organisation(visitor, three, 
 
 def test_a_search_says_how_many_were_found_and_how_to_see_all(visitor, three):
     html = listed(visitor, "q=tafel")
-    assert "2 projects found for “tafel”." in html
+    assert "2 projects found" in html
     assert 'value="tafel"' in html
     html = listed(visitor, "q=Schwimmbad")
     assert "0 projects found" in html
-    assert "No public project matches your search." in html
+    assert "No project matches your search." in html
+    assert 'href="/projects/">Clear all filters' in html
 
 
 def test_a_search_does_not_find_projects_of_platforms_that_opted_out(visitor, three, platform):
@@ -185,15 +190,13 @@ def test_a_search_does_not_find_projects_of_platforms_that_opted_out(visitor, th
     assert "Beete anlegen" not in listed(visitor, "q=beete")
 
 
-def test_the_hub_shows_24_projects_per_page_and_keeps_the_search_in_the_page_links(
-    visitor, organisation
-):
+def test_the_hub_shows_24_projects_per_page(visitor, organisation):
     for n in range(30):
         f.ProjectFactory(organisation=organisation, title=f"Garten {n:02d}")
-    first = listed(visitor, "q=garten")
+    first = listed(visitor)
     assert first.count('class="card project-card"') == 24
-    assert 'href="?q=garten&amp;page=2"' in first
-    second = listed(visitor, "q=garten&page=2")
+    assert 'href="?page=2"' in first
+    second = listed(visitor, "page=2")
     assert second.count('class="card project-card"') == 6
     assert "Garten 00" in second and "Garten 29" not in second
 

@@ -44,6 +44,7 @@ from django_scopes import scopes_disabled
 
 from crowdmoving import factories as f
 from crowdmoving.accounts.models import User
+from crowdmoving.api.actions import create_token
 from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
 from crowdmoving.core.tests.test_permissions import (
@@ -63,6 +64,7 @@ from crowdmoving.privacy.actions import give_consent, publish_text
 from crowdmoving.privacy.models import PrivacyText
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Project, Task
+from crowdmoving.reach.models import Subscription
 from crowdmoving.team import actions as team_actions
 from crowdmoving.team.models import TeamMessage
 from crowdmoving.tenancy import actions as tenancy_actions
@@ -265,7 +267,11 @@ def _platform_a(  # noqa: PLR0913 - the people of the world
     record(Action.SETTINGS_CHANGED, actor=admin, platform=a, target=a, fields=["tagline"])
     notification = Notification.objects.filter(platform=a, user=margit).order_by("pk").first()
     assert notification is not None
+    alert = Subscription.objects.create(
+        platform=a, email="ines@alphasentinel.example", kind="organisation", organisation=own
+    )
     return {
+        "alert_token": alert.token,
         "pk": project.pk,
         "task_id": task.pk,
         "slug": own.slug,  # exists only on A (krass-ev is on both: test 2 walks it on B)
@@ -283,6 +289,8 @@ def _platform_a(  # noqa: PLR0913 - the people of the world
         "platform_id": a.pk,
         "domain_id": a_domain.pk,
         "admin_id": PlatformAdmin.objects.get(platform=a, user=admin).pk,
+        # Margit's API access token on A (crowdmoving.api); its name must not show on B.
+        "token_id": create_token(margit, a, name=f"{SENTINEL} Skript")[0].pk,
         "page_slug": custom.slug,
         "page_id": custom.pk,
         "kind": "custom",
@@ -323,7 +331,11 @@ def _platform_b(
     )
     notification = Notification.objects.filter(platform=b, user=margit).order_by("pk").first()
     assert notification is not None
+    alert = Subscription.objects.create(
+        platform=b, email="clara@example.org", kind="category", category="children"
+    )
     return {
+        "alert_token": alert.token,
         "pk": project.pk,
         "task_id": task.pk,
         "slug": org.slug,  # krass-ev, the same slug as A's look-alike
@@ -341,6 +353,7 @@ def _platform_b(
         "platform_id": b.pk,
         "domain_id": Domain.objects.get(platform=b).pk,
         "admin_id": PlatformAdmin.objects.get(platform=b, user=admin).pk,
+        "token_id": create_token(margit, b, name="Beta Skript")[0].pk,
         "page_slug": custom.slug,
         "page_id": custom.pk,
         "kind": "custom",
@@ -391,9 +404,11 @@ NOWHERE: dict[str, Any] = {
     "platform_id": 999_999,
     "domain_id": 999_999,
     "admin_id": 999_999,
+    "token_id": 999_999,
     "page_slug": "nowhere",
     "page_id": 999_999,
     "kind": "custom",
+    "alert_token": "nowhere",
 }
 
 
@@ -504,7 +519,8 @@ def test_every_address_of_a_is_a_404_on_bs_host(world):
                 response = ask(B_HOST, persona, method, url, address.name)
                 got = describe(response)
                 if got != "404":
-                    tells_nothing = got in ("405", "login") and got == describe(
+                    # 401: the JSON API without a token (crowdmoving.api), before any lookup.
+                    tells_nothing = got in ("405", "login", "401") and got == describe(
                         ask(B_HOST, persona, method, nowhere, address.name)
                     )
                     if not tells_nothing:
@@ -567,13 +583,20 @@ WRITERS_ON_B = ("margit", "b_organiser")
 # Pages that must answer 200 in the walk below (else the walk may have missed them).
 MUST_ANSWER_ON_B = [
     ("projects:home", "anonymous"),
+    ("projects:directory", "anonymous"),
     ("projects:detail", "anonymous"),
     ("projects:detail", "margit"),
+    ("sharing:task", "anonymous"),
+    ("sharing:poster", "anonymous"),
+    ("sharing:project_qr", "anonymous"),
     ("projects:confirm", "anonymous"),
     ("me:tasks", "margit"),
     ("me:calendar_feed", "anonymous"),
     ("me:task_ics", "margit"),
     ("me:data", "margit"),
+    ("me:tokens", "margit"),  # Margit's token on A is named with the sentinel
+    ("api-v1:project", "anonymous"),
+    ("api-v1:list_projects", "anonymous"),
     ("notifications:index", "margit"),
     ("team:index", "margit"),
     ("manage:index", "b_organiser"),
@@ -587,6 +610,17 @@ MUST_ANSWER_ON_B = [
     ("privacy:consents", "margit"),
     ("platform:home", "b_admin"),
     ("audit:log", "b_admin"),
+    ("feeds:projects", "anonymous"),
+    ("feeds:organisation", "anonymous"),
+    ("feeds:project_calendar", "anonymous"),
+    ("feeds:sitemap", "anonymous"),
+    ("feeds:sitemap_pages", "anonymous"),
+    ("feeds:sitemap_projects", "anonymous"),
+    ("feeds:robots", "anonymous"),
+    ("alerts:new", "anonymous"),
+    ("alerts:confirm", "anonymous"),
+    ("alerts:unsubscribe", "anonymous"),
+    ("alerts:mine", "margit"),
 ]
 
 
@@ -659,13 +693,14 @@ def test_no_mail_of_b_mentions_anything_of_a(world):
 
 def test_the_hubs_search_finds_a_only_while_a_shows_its_projects_in_the_network(world):
     """The hub lists other platforms' public projects on purpose; a platform that opts out is
-    not found there, not even by its own words."""
+    not found there, not even by its own words. (The hub's search is its directory; its home
+    page sends a search there.)"""
     ask = Asker(world)
-    url = reverse("projects:home")
+    url = reverse("projects:directory")
     Platform.objects.filter(pk=world.a.platform.pk).update(show_in_network=False)
-    assert leaks(ask(HUB_HOST, "anonymous", "GET", url, "projects:home")) == []
+    assert leaks(ask(HUB_HOST, "anonymous", "GET", url, "projects:directory")) == []
     Platform.objects.filter(pk=world.a.platform.pk).update(show_in_network=True)
-    found = ask(HUB_HOST, "anonymous", "GET", url, "projects:home").content.decode()
+    found = ask(HUB_HOST, "anonymous", "GET", url, "projects:directory").content.decode()
     assert f"{SENTINEL} {QUERY}" in found  # the control: listed, ...
     assert f"http://{A_HOST}/projects/" in found  # ... and opening on A's own host
 

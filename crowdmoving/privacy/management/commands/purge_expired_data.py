@@ -33,5 +33,7 @@ class Command(BaseCommand):
             f"{purged.commitments} expired held place(s) "
             f"(older than {days['RETENTION_EXPIRED_HOLD_DAYS']} days) and "
             f"{purged.contact_messages} contact message(s) "
-            f"(older than {days['RETENTION_CONTACT_MESSAGE_DAYS']} days)."
+            f"(older than {days['RETENTION_CONTACT_MESSAGE_DAYS']} days) and "
+            f"{purged.alerts} unconfirmed email alert(s) "
+            f"(older than {days['RETENTION_UNCONFIRMED_ALERT_DAYS']} days)."
         )

@@ -131,6 +131,9 @@ class Command(BaseCommand):
             story=STORY,
             story_html=render_markdown(STORY),
             place="Düsseldorf, Kulturzentrum",
+            postal_code="40210",
+            category=Project.Category.CHILDREN,
+            suitable_for_groups=True,
             starts_on=timezone.localdate() + timedelta(days=14),
             ends_on=timezone.localdate() + timedelta(days=15),
             status=Project.Status.PUBLIC,
@@ -154,6 +157,8 @@ class Command(BaseCommand):
             ("Kuchen backen für das Fest", "Ein Blech Kuchen für die Abschlussfeier mitbringen.",
              Task.Timing.SCHEDULED, at(15, 1), at(17, 1), 4, "", [], []),
         ]  # fmt: skip
+        # Little time, no special skill: the directory's "easy to join" filter finds them.
+        EASY_TASKS = {"Infostand besetzen", "Kuchen backen für das Fest"}  # noqa: N806
         for position, (
             title,
             text,
@@ -168,7 +173,7 @@ class Command(BaseCommand):
             task = Task.objects.create(
                 project=project, title=title, description=text, timing=timing, starts_at=start,
                 ends_at=end, location="Kulturzentrum, Hof" if start else "", capacity=capacity,
-                skills=skills, position=position, taken=len(taken),
+                skills=skills, position=position, taken=len(taken), easy=title in EASY_TASKS,
             )  # fmt: skip
             for key in taken:
                 Commitment.objects.create(
@@ -197,6 +202,8 @@ class Command(BaseCommand):
                 "Familien mit chronisch kranken Kindern verbringen einen Nachmittag mit Tieren."
             ),
             place="Trier",
+            postal_code="54290",
+            category=Project.Category.ANIMALS,
             status=Project.Status.PUBLIC,
             published_at=timezone.now(),
             created_by=users["petra"],
