@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from crowdmoving import factories as f
-from crowdmoving.projects.models import Project
+from crowdmoving.projects.models import Project, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,10 @@ def project(hub) -> Project:  # type: ignore[no-untyped-def]
     for number in range(10):  # the longest titles and places a poster must hold
         f.TaskFactory(
             project=project,
-            title=f"Nummer {number}: " + "Leinwände, Farben und Pinsel besorgen " * 3,
+            # As long as a title may be (PostgreSQL refuses longer ones; SQLite would not).
+            title=(f"Nummer {number}: " + "Leinwände, Farben und Pinsel besorgen " * 4)[
+                : Task._meta.get_field("title").max_length
+            ],
             location="Stadtteilzentrum Leipziger Osten, Eisenbahnstraße 66, Hinterhaus",
         )
     return project
