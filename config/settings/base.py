@@ -53,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages are sent gzip-compressed to browsers that ask (static files are compressed by
+    # whitenoise ahead of time). Django pads the compressed body by a random length, its
+    # mitigation of BREACH for pages that carry a CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     # X-Robots-Tag: noindex on private addresses (crowdmoving.reach.seo.PRIVATE_PATHS).
     "crowdmoving.reach.seo.NoindexMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -90,3 +90,25 @@ def test_production_sends_hsts_for_a_year_without_subdomains_or_preload():
 def test_an_installation_may_switch_on_subdomains_and_preload():
     headers = production_headers(SECURE_HSTS_INCLUDE_SUBDOMAINS="1", SECURE_HSTS_PRELOAD="1")
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_a_page_is_sent_compressed_to_a_browser_that_asks_for_it(client, project):
+    import gzip
+
+    url = project.get_absolute_url()
+    plain = client.get(url, HTTP_HOST="krass.example.org")
+    packed = client.get(url, HTTP_HOST="krass.example.org", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    page = gzip.decompress(packed.content).decode()
+    assert project.title in page
+    assert len(packed.content) < len(plain.content) / 2
+    # Django pads the compressed body by a random length (its BREACH mitigation).
+    again = client.get(url, HTTP_HOST="krass.example.org", HTTP_ACCEPT_ENCODING="gzip")
+    lengths = {len(packed.content), len(again.content)}
+    for _ in range(8):
+        lengths.add(
+            len(client.get(url, HTTP_HOST="krass.example.org", HTTP_ACCEPT_ENCODING="gzip").content)
+        )
+    assert len(lengths) > 1
