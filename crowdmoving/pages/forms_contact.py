@@ -21,6 +21,29 @@ TEXT_ERRORS = {
 }
 
 
+def email_field() -> forms.EmailField:
+    """The sender's address with this form's messages (the alert form asks the same way)."""
+    return forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={
+            "required": REQUIRED,
+            "invalid": _("Email address invalid"),
+            "max_length": _("Email address invalid"),
+        },
+    )
+
+
+def honeypot_field() -> forms.CharField:
+    """The field named HONEYPOT: left empty by people (off-screen, out of the tab order,
+    labelled "leave empty" for screen readers); robots that fill every field fill it."""
+    return forms.CharField(
+        label=_("Leave this field empty: it is here to catch spam robots."),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
 class MessageField(forms.CharField):
     """Line breaks arrive as CRLF but are typed (and counted by the browser's ``maxlength`` and
     the counter) as one character: count them as one here too, so that a message the browser
@@ -33,15 +56,7 @@ class MessageField(forms.CharField):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, error_messages=TEXT_ERRORS)
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        error_messages={
-            "required": REQUIRED,
-            "invalid": _("Email address invalid"),
-            "max_length": _("Email address invalid"),
-        },
-    )
+    email = email_field()
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -60,13 +75,7 @@ class ContactForm(forms.Form):
         help_text=format_lazy(_("At most {limit} characters."), limit=MESSAGE_MAX),
         error_messages=TEXT_ERRORS,
     )
-    # Left empty by people (it is off-screen, out of the tab order and labelled for screen
-    # readers as "leave empty"); robots that fill every field fill it.
-    contact_me_by_fax_only = forms.CharField(
-        label=_("Leave this field empty: it is here to catch spam robots."),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    contact_me_by_fax_only = honeypot_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ viewer's token on the way out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,38 +120,49 @@ def project_cards(
             commitment_id, status, position = own[pk]
             key = f"{key}:{commitment_id}.{status}.{position}"
         keys[pk] = key
-    cached: dict[str, str] = cache.get_many(list(keys.values())) if keys else {}
-    missing = [pk for pk, *_ in rows if pk in extra or keys[pk] not in cached]
-    fresh: dict[int, str] = {}
-    if missing:
-        tasks = list(Task.objects.filter(pk__in=missing))
-        people = live_commitments(missing)
-        for task in tasks:
-            # A card under a shared key must not be personal, even if the viewer's own
-            # commitment appeared since `own` was read.
-            is_own = task.pk in own or task.pk in extra
-            describe_people(
-                task,
-                people.get(task.pk, []),
-                viewer_id if is_own else None,
-                set(held_ids) if is_own else set(),
-            )
-            fresh[task.pk] = render_card(
-                project, task, signed_in, guest_takeover=guests, **extra.get(task.pk, {})
-            )
-        cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
+
+    def render(task: Task, people: list[Commitment]) -> str:
+        # A card under a shared key must not be personal, even if the viewer's own
+        # commitment appeared since `own` was read.
+        is_own = task.pk in own or task.pk in extra
+        describe_people(
+            task,
+            people,
+            viewer_id if is_own else None,
+            set(held_ids) if is_own else set(),
+        )
+        return render_card(
+            project, task, signed_in, guest_takeover=guests, **extra.get(task.pk, {})
+        )
+
     if token is None:
         token = get_token(request)
     html = [
         # Rendered by our own template; only the CSRF token is put in.
-        mark_safe(  # noqa: S308  # nosec B308 B703
-            (fresh.get(pk) or cached[keys[pk]]).replace(CSRF_PLACEHOLDER, token)
-        )
-        for pk, *_ in rows
+        mark_safe(card.replace(CSRF_PLACEHOLDER, token))  # noqa: S308  # nosec B308 B703
+        for card in cached_cards(rows, keys, render)
     ]
     places = sum(capacity for _pk, _v, capacity, _t in rows)
     filled = sum(min(taken, capacity) for _pk, _v, capacity, taken in rows)
     return Cards(html=html, places=places, filled=filled)
+
+
+def cached_cards(
+    rows: list[TaskRow], keys: dict[int, str], render: Callable[[Task, list[Commitment]], str]
+) -> list[str]:
+    """The cards of ``rows`` in order: from the cache under ``keys`` (task id -> key; a task
+    without a key is always rendered afresh and not stored), else ``render(task, its live
+    commitments)``, stored for the next visitor. One cache read; two queries (the tasks and
+    their people) when some card is missing."""
+    cached: dict[str, str] = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pk for pk, *_ in rows if pk not in keys or keys[pk] not in cached]
+    fresh: dict[int, str] = {}
+    if missing:
+        people = live_commitments(missing)
+        for task in Task.objects.filter(pk__in=missing):
+            fresh[task.pk] = render(task, people.get(task.pk, []))
+        cache.set_many({keys[pk]: html for pk, html in fresh.items() if pk in keys}, TIMEOUT)
+    return [fresh.get(pk) or cached[keys[pk]] for pk, *_ in rows]
 
 
 def guest_takeover(request: HttpRequest) -> bool:

@@ -49,9 +49,9 @@ from django.utils.translation import get_language, gettext
 from crowdmoving.organisations.models import Organisation
 from crowdmoving.tenancy.models import Platform
 
-from .cards import TIMEOUT, TaskRow, card_key
-from .models import Project, Task
-from .selectors import describe_people, live_commitments
+from .cards import TaskRow, cached_cards, card_key
+from .models import Commitment, Project, Task
+from .selectors import describe_people
 
 MAX_ORIGINS = 20
 FORM_TOKEN_SALT = "crowdmoving.projects.embed.hold"  # noqa: S105 - a salt, not a secret
@@ -276,31 +276,27 @@ def embed_cards(
         for pk, version, _capacity, _taken in rows
         if pk not in fresh
     }
-    cached: dict[str, str] = cache.get_many(list(keys.values())) if keys else {}
-    missing = [pk for pk, *_ in rows if pk in fresh or keys[pk] not in cached]
-    rendered: dict[int, str] = {}
-    if missing:
-        people = live_commitments(missing)
-        for task in Task.objects.filter(pk__in=missing):
-            describe_people(task, people.get(task.pk, []), None, set())
-            task.project = project
-            rendered[task.pk] = render_to_string(
-                "projects/embed/_task_card.html",
-                {
-                    "project": project,
-                    "task": task,
-                    "platform": platform,
-                    "takes_open": project.is_open_for_takeover,
-                    "guest_takeover": guests,
-                    "lang_query": lang_query,
-                    **fresh.get(task.pk, {}),
-                },
-            )
-        cache.set_many({keys[pk]: html for pk, html in rendered.items() if pk in keys}, TIMEOUT)
+
+    def render(task: Task, people: list[Commitment]) -> str:
+        describe_people(task, people, None, set())
+        task.project = project
+        return render_to_string(
+            "projects/embed/_task_card.html",
+            {
+                "project": project,
+                "task": task,
+                "platform": platform,
+                "takes_open": project.is_open_for_takeover,
+                "guest_takeover": guests,
+                "lang_query": lang_query,
+                **fresh.get(task.pk, {}),
+            },
+        )
+
     # Rendered by our own template (user text escaped there).
     return [
-        mark_safe(rendered.get(pk) or cached[keys[pk]])  # noqa: S308  # nosec B308 B703
-        for pk, *_ in rows
+        mark_safe(card)  # noqa: S308  # nosec B308 B703
+        for card in cached_cards(rows, keys, render)
     ]
 
 

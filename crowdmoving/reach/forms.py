@@ -9,14 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crowdmoving.organisations.models import Organisation
+from crowdmoving.pages.forms_contact import HONEYPOT, REQUIRED, email_field, honeypot_field
 from crowdmoving.projects.models import Project
 from crowdmoving.tenancy.models import Platform
 
 from .actions import Subject
 from .models import Subscription
 
-REQUIRED = _("Required field missing")
-HONEYPOT = "contact_me_by_fax_only"
 PLACE_MIN = 2  # "04" (the first digits of a postal code) or a short town name such as "Au"
 PLACE_MAX = Subscription._meta.get_field("place").max_length or 100
 
@@ -51,22 +50,9 @@ class AlertForm(forms.Form):
             "max_length": _("At most %(limit_value)d characters (you wrote %(show_value)d)")
         },
     )
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        error_messages={
-            "required": REQUIRED,
-            "invalid": _("Email address invalid"),
-            "max_length": _("Email address invalid"),
-        },
-    )
-    # Left empty by people (off-screen, out of the tab order, labelled "leave empty" for screen
-    # readers); robots that fill every field fill it (pages.forms_contact has the same).
-    contact_me_by_fax_only = forms.CharField(
-        label=_("Leave this field empty: it is here to catch spam robots."),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    email = email_field()
+    # The contact form's honeypot (pages.forms_contact).
+    contact_me_by_fax_only = honeypot_field()
 
     def __init__(
         self, *args: Any, platform: Platform, account_email: str = "", **kwargs: Any
