@@ -296,7 +296,8 @@ def new_context(browser, live_server):  # type: ignore[no-untyped-def]
     contexts = []
 
     def _new(**options):  # type: ignore[no-untyped-def]
-        context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
+        options.setdefault("locale", "en-US")
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context
@@ -304,3 +305,57 @@ def new_context(browser, live_server):  # type: ignore[no-untyped-def]
     yield _new
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def signed_in_context(new_context):  # type: ignore[no-untyped-def]
+    """signed_in_context(user, **options) opens a fresh browser (as ``new_context``) on the
+    hub (localhost), already signed in as ``user``."""
+    from django.conf import settings
+    from django.test import Client
+
+    def _open(user, **options):  # type: ignore[no-untyped-def]
+        context = new_context(**options)
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie,
+                    "domain": "localhost",
+                    "path": "/",
+                }
+            ]
+        )
+        return context
+
+    return _open
+
+
+# axe-core (axe-playwright-python) on the WCAG 2.1 A and AA rules; a serious or critical finding
+# fails the browser tests that ask (``axe_findings``).
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+}
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def axe_findings(page, label: str = "", options: dict | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe's serious and critical findings on ``page`` as it is now, one readable line each
+    (with ``label``, else the page's address); ``options`` replace AXE_OPTIONS."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=options or AXE_OPTIONS)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in AXE_BLOCKING:
+            continue
+        targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:8])
+        found.append(
+            f"{label or page.url}: {violation['id']} ({violation['impact']}) {violation['help']}"
+            f"\n    at {targets}\n    see {violation['helpUrl']}"
+        )
+    return found

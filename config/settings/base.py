@@ -213,6 +213,11 @@ MFA_ADAPTER = "crowdmoving.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1  # accept the code of the previous and next 30 seconds (clock drift)
 MFA_RECOVERY_CODE_COUNT = 10
+# The app's secret and the recovery codes' seed are stored encrypted (crowdmoving.accounts.
+# mfa_secrets) with a key derived from MFA_ENCRYPTION_KEY, or from SECRET_KEY when it is empty;
+# SECRET_KEY_FALLBACKS and MFA_ENCRYPTION_KEY_FALLBACKS still decrypt (production.py: env).
+MFA_ENCRYPTION_KEY = ""
+MFA_ENCRYPTION_KEY_FALLBACKS: list[str] = []
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -282,6 +287,8 @@ CROWDMOVING: dict[str, Any] = {
     "RETENTION_CONTACT_MESSAGE_DAYS": env_int("RETENTION_CONTACT_MESSAGE_DAYS", 180),
     # Email alerts (crowdmoving.reach) nobody confirmed by the emailed link.
     "RETENTION_UNCONFIRMED_ALERT_DAYS": env_int("RETENTION_UNCONFIRMED_ALERT_DAYS", 7),
+    # The client address of audit entries (blanked; the entries stay), kept for investigations.
+    "RETENTION_AUDIT_IP_DAYS": env_int("RETENTION_AUDIT_IP_DAYS", 90),
     # Where `manage.py backup` writes its sets (and `--keep` prunes); see README "Operations".
     "BACKUP_DIR": Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups"))),
     # Requests per person (signed in) or per address (visitors) and window, counted by
@@ -294,6 +301,7 @@ CROWDMOVING: dict[str, Any] = {
         "team_message": "30/10m",  # across projects; each project also allows 10 per person
         "invitation": "30/h",  # invitations sent by one organiser (a mail each)
         "export": "10/h",  # downloading one's own data
+        "supporters_export": "30/h",  # supporter lists (CSV) downloaded by one organiser
         "delete_account": "10/h",
         "contact": "5/h",  # messages sent through a platform's contact form (a mail each)
         # The JSON API (crowdmoving.api.auth): every request, per token, else per address.

@@ -11,6 +11,12 @@ from .env import env_bool, env_int, env_list, env_str, env_url
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
+# Former keys, comma-separated: still accepted for signatures and to decrypt two-factor secrets.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+# Two-factor secrets are encrypted with a key derived from this (else from SECRET_KEY); see
+# docs/deploy.md "Two-factor secrets" before setting or changing it.
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY", "")
+MFA_ENCRYPTION_KEY_FALLBACKS = env_list("MFA_ENCRYPTION_KEY_FALLBACKS", "")
 DEFAULT_PLATFORM_HOSTS = env_list("DEFAULT_PLATFORM_HOSTS", "")
 
 # A database that does not answer fails a request (and /readyz) in seconds, not minutes.

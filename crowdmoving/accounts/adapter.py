@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django.core.exceptions import ValidationError
@@ -36,3 +40,25 @@ class AccountAdapter(DefaultAccountAdapter):
             if getattr(self, "_login_failed_rl_usage", True):
                 raise  # not the rate limit
             raise ImmediateHttpResponse(respond_429(request)) from refusal
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """allauth asks for the password again before sensitive changes (two-factor set-up,
+        email addresses) unless the person confirmed it within REAUTHENTICATION_TIMEOUT. A
+        sign-in within that time is the same proof, just given: an administrator sent to the
+        two-factor set-up right after signing in is not asked for the password twice."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not signed_in_moments_ago(allauth_context.request)
+
+
+def signed_in_moments_ago(request: HttpRequest | None) -> bool:
+    """Whether the person proved who they are in this session (password, emailed code or
+    second factor) within the reauthentication timeout."""
+    if request is None or not request.user.is_authenticated:
+        return False
+    proofs = [
+        record["at"]
+        for record in get_authentication_records(request, request.user)
+        if record.get("method") in account_settings.REAUTHENTICATION_METHODS
+    ]
+    return bool(proofs) and time.time() - max(proofs) < account_settings.REAUTHENTICATION_TIMEOUT

@@ -24,7 +24,9 @@ final POST runs ``delete_account``, one transaction:
 - consents are kept, marked withdrawn, pointing to the tombstone: proof that what happened
   before was consented to (Art. 7(1)), without anything that names the person;
 - the audit log gets ACCOUNT_DELETED; entries keep no link to the person (their actor and
-  person fields are emptied, as when a row is deleted; the audit log shows "deleted account").
+  person fields are emptied, as when a row is deleted; the audit log shows "deleted account");
+- after the commit, the cached pages and task cards of the projects that may show them are
+  forgotten (``projects.cards.forget_projects``): in a database cache they are rows too.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from crowdmoving.organisations.errors import LastOwner
 from crowdmoving.organisations.models import Invitation, Membership, Organisation, Role
 from crowdmoving.privacy.models import Consent
 from crowdmoving.projects.actions import touch_tasks, withdraw
+from crowdmoving.projects.cards import forget_projects
 from crowdmoving.projects.models import Commitment, Project, Task
 from crowdmoving.team.models import TeamMessage
 from crowdmoving.tenancy.models import Platform, PlatformAdmin
@@ -69,7 +72,10 @@ from .models import User
 SALT = "crowdmoving.account-deletion"
 LINK_VALID_FOR = timedelta(hours=24)
 TOMBSTONE_DOMAIN = "invalid"  # RFC 2606: never deliverable
+# What replaces erased text in the data: the same in every language (a team message is read in
+# German and English). Pages and mails show it in the reader's language (``shown``).
 REMOVED_MARKER = "(deleted)"
+REMOVED_LABEL = _("(deleted)")
 
 Status = Commitment.Status
 
@@ -252,6 +258,7 @@ def delete_account(user: User, *, platform: Platform | None = None) -> Deleted:
         addresses = {user.email.lower()} | {e.lower() for e, verified in rows if verified}
         typed = {e.lower() for e, _verified in rows}
         name = user.name.strip()
+        shown_on = _projects_showing(user)
         # First the tombstone: every mail the steps below cause (organisers told that a place
         # was freed) already speaks of a deleted account, not of the person.
         _tombstone(user)
@@ -282,6 +289,10 @@ def delete_account(user: User, *, platform: Platform | None = None) -> Deleted:
 
             Authenticator.objects.filter(user=user).delete()
         end_sessions(user)
+        # The cached renderings of those projects name the person; once the erasure is
+        # committed they are forgotten (a rendering made before the commit would be stored
+        # under the old key again).
+        transaction.on_commit(lambda: forget_projects(shown_on))
         record(
             Action.ACCOUNT_DELETED,
             actor=user,
@@ -296,6 +307,26 @@ def delete_account(user: User, *, platform: Platform | None = None) -> Deleted:
         entries.filter(actor=user).update(actor=None)
         entries.filter(subject=user).update(subject=None)
     return done
+
+
+def shown(text: str) -> str:
+    """``text`` with every REMOVED_MARKER in the reader's language (``|erased`` in templates)."""
+    if REMOVED_MARKER not in text:
+        return text
+    return text.replace(REMOVED_MARKER, str(REMOVED_LABEL))
+
+
+def _projects_showing(user: User) -> list[int]:
+    """The projects whose pages or cards may show the person: where they took part (in any
+    state: an old rendering may show a place given up since), coordinate, or are a member of
+    the organisation."""
+    taking_part = Commitment.objects.filter(user=user).values_list("task__project_id", flat=True)
+    coordinating = Project.coordinators.through.objects.filter(user_id=user.pk).values_list(
+        "project_id", flat=True
+    )
+    organisations = Membership.objects.filter(user=user).values_list("organisation_id")
+    members = Project.objects.filter(organisation_id__in=organisations).values_list("pk", flat=True)
+    return sorted({*taking_part, *coordinating, *members})
 
 
 def _tombstone(user: User) -> None:

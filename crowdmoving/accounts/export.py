@@ -550,6 +550,26 @@ def _contact_messages(person: Person) -> list[dict[str, Any]]:
 
 
 @section(
+    "contact_messages_handled",
+    _("Contact messages I marked as handled (as a platform administrator)"),
+    models=["pages.ContactMessage"],
+    fields=(
+        Field("platform", _("Platform")),
+        Field("handled_at", _("Marked as handled")),
+    ),
+)
+def _contact_messages_handled(person: Person) -> list[dict[str, Any]]:
+    # When only: the message, its sender's name and address are the sender's data, not the
+    # administrator's (the sender finds them in their own export, contact_messages).
+    model = apps.get_model("pages", "ContactMessage")
+    rows = model.objects.filter(handled_by=person.user).select_related("platform")
+    return [
+        {"platform": _platform(m.platform), "handled_at": m.handled_at}
+        for m in rows.order_by("handled_at", "pk")
+    ]
+
+
+@section(
     "alerts",
     _("Email alerts"),
     models=["reach.Subscription"],

@@ -3,8 +3,9 @@
 allauth.mfa does the work (an authenticator app with recovery codes, the code step at sign-in).
 This module adds what Crowdmoving needs on top:
 
-- ``MFAAdapter``: the authenticator app shows the platform's name as the issuer, and a person
-  who must use two factors cannot switch them off.
+- ``MFAAdapter``: the authenticator app shows the platform's name as the issuer, a person
+  who must use two factors cannot switch them off, and the app's secret and the recovery
+  codes' seed are stored encrypted (crowdmoving.accounts.mfa_secrets).
 - ``RequireSecondFactorMiddleware``: platform administrators and operators without an
   authenticator app are sent to set one up, from every page except the set-up itself, signing
   out, the language switch, static files and the health probes; afterwards they continue where
@@ -17,6 +18,9 @@ since one account signs in everywhere.
 
 from __future__ import annotations
 
+import base64
+import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -33,6 +37,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crowdmoving.accounts import mfa_secrets
+from crowdmoving.accounts.adapter import signed_in_moments_ago
 from crowdmoving.tenancy.models import PlatformAdmin
 
 if TYPE_CHECKING:
@@ -46,6 +52,8 @@ STATE_SESSION_KEY = "_crowdmoving_mfa"
 # How long a session trusts its last answer before asking the database again: someone made
 # an administrator meanwhile is asked to set up the app within this time.
 RECHECK_SECONDS = 300
+
+logger = logging.getLogger(__name__)
 
 
 def _state_query(user_id: int) -> tuple[bool, bool]:
@@ -114,6 +122,26 @@ class MFAAdapter(DefaultMFAAdapter):
         platform = getattr(request, "platform", None)
         return platform.name if platform is not None else "Crowdmoving"
 
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        """The stored secret in the clear. If no configured key opens it, a fresh random
+        secret instead: allauth has no way to say "cannot check" (an exception would be a 500
+        on the code step and the two-factor pages), and a random secret fails closed: every
+        code is refused as wrong, no page breaks, and nobody can compute a matching code
+        (an empty or fixed stand-in would let anyone in). Operators find the warning in the
+        log; docs/deploy.md says how to reset the person's two-factor authentication."""
+        try:
+            return mfa_secrets.decrypt(encrypted_text)
+        except mfa_secrets.UndecryptableSecret:
+            logger.warning(
+                "A stored two-factor secret could not be decrypted with MFA_ENCRYPTION_KEY, "
+                "SECRET_KEY or their fallbacks; its codes are refused."
+            )
+            # Base32 letters: a valid TOTP secret and an ASCII recovery-code seed alike.
+            return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         if authenticator.type != Authenticator.Type.TOTP:
             return True
@@ -163,13 +191,16 @@ class RequireSecondFactorMiddleware:
     def send_to_set_up(self, request: HttpRequest) -> HttpResponse:
         if request.method == "GET":
             request.session[CONTINUE_SESSION_KEY] = request.get_full_path()
-        messages.warning(
-            request,
-            _(
-                "You administer a platform, so your account needs two-factor authentication. "
-                "Set up an authenticator app now; then you can continue."
-            ),
-        )
+        # The set-up page says why itself; the notice is for the password prompt that comes
+        # first when the sign-in was longer ago (adapter.signed_in_moments_ago).
+        if not signed_in_moments_ago(request):
+            messages.warning(
+                request,
+                _(
+                    "You administer a platform, so your account needs two-factor "
+                    "authentication. Set up an authenticator app now; then you can continue."
+                ),
+            )
         url = reverse("mfa_activate_totp")
         response: HttpResponse
         if getattr(request, "htmx", False):

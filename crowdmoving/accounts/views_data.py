@@ -82,7 +82,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/delete_account.html",
-        {"summary": summary, "marker": deletion.REMOVED_MARKER},
+        {"summary": summary, "marker": deletion.REMOVED_LABEL},
     )
 
 
@@ -114,7 +114,7 @@ def delete_account_confirm(request: HttpRequest, deletion_token: str) -> HttpRes
     return render(
         request,
         "accounts/delete_account_confirm.html",
-        {"summary": summary, "marker": deletion.REMOVED_MARKER},
+        {"summary": summary, "marker": deletion.REMOVED_LABEL},
     )
 
 

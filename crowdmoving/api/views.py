@@ -3,6 +3,7 @@ answer to the POST, and stored nowhere), revoke."""
 
 from __future__ import annotations
 
+import secrets
 from typing import cast
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -34,13 +36,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
     created: AccessToken | None = None
     secret = ""
     if request.method == "POST" and form.is_valid():
-        created, secret = actions.create_token(
-            user,
-            request.platform,  # type: ignore[attr-defined]
-            name=form.cleaned_data["name"],
-            valid_until=form.cleaned_data["valid_until"],
-        )
-        form = TokenForm()  # the next token starts empty
+        if _spend_form_key(request):
+            created, secret = actions.create_token(
+                user,
+                request.platform,  # type: ignore[attr-defined]
+                name=form.cleaned_data["name"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+            form = TokenForm()  # the next token starts empty
+        else:
+            form.add_error(None, SENT_TWICE)
     return render(
         request,
         "api/tokens.html",
@@ -51,8 +56,36 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "secret": secret,
             "api_url": request.build_absolute_uri(reverse("api-v1:api-root")),
             "docs_url": reverse("api-v1:openapi-view"),
+            "form_key": _new_form_key(request),
         },
     )
+
+
+# Each rendering of the form carries a one-time key: sending the same form again (reloading the
+# page that showed a new secret, a double click) makes no second token.
+FORM_KEYS = "api_token_form_keys"
+KEPT_FORM_KEYS = 5  # forms open in other tabs keep working
+SENT_TWICE = gettext_lazy(
+    "This form was already sent, and its token was made then. Its secret is shown only once: "
+    "if you did not copy it, revoke that token below and make a new one."
+)
+
+
+def _new_form_key(request: HttpRequest) -> str:
+    key = secrets.token_urlsafe(16)
+    request.session[FORM_KEYS] = [*request.session.get(FORM_KEYS, [])[-(KEPT_FORM_KEYS - 1) :], key]
+    return key
+
+
+def _spend_form_key(request: HttpRequest) -> bool:
+    """Whether the POST carries a key this session handed out and has not used yet (and use
+    it up)."""
+    keys = request.session.get(FORM_KEYS, [])
+    key = request.POST.get("form_key", "")
+    if key not in keys:
+        return False
+    request.session[FORM_KEYS] = [k for k in keys if k != key]
+    return True
 
 
 @require_POST

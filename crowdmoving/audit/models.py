@@ -3,7 +3,8 @@
 An entry says who did what, when, on which platform, to whom or to which object. It holds no
 names, email addresses, passwords, tokens or message texts: the actor and the person concerned
 are foreign keys that become empty when that person's account is deleted, so a deleted person
-leaves no trace here (the DSGVO deletion test dumps the database to prove it)."""
+leaves no trace here (the DSGVO deletion test dumps the database to prove it). The one change
+ever made: the client address is blanked after RETENTION_AUDIT_IP_DAYS (audit.retention)."""
 
 from __future__ import annotations
 

@@ -6,10 +6,11 @@
 
 ``settings.CROWDMOVING["RATE_LIMITS"]`` maps a name to a django-ratelimit rate ("30/10m" =
 30 requests in 10 minutes). Views sharing a name share one counter. Only POSTs count: a GET
-of the same view is never limited. The counter is per signed-in person, else per client
-address (an IPv6 /64 counts as one address), the same address allauth's sign-in limits use
-(behind the proxy: ALLAUTH_TRUSTED_PROXY_COUNT). Over the limit the view does not run: the
-answer is the 429 page with ``Retry-After`` (core.views.too_many_requests).
+of the same view is never limited, unless the view is a download that is fetched by GET
+(``rate_limit("supporters_export", method="GET")``). The counter is per signed-in person,
+else per client address (an IPv6 /64 counts as one address), the same address allauth's
+sign-in limits use (behind the proxy: ALLAUTH_TRUSTED_PROXY_COUNT). Over the limit the view
+does not run: the answer is the 429 page with ``Retry-After`` (core.views.too_many_requests).
 
 Counters live in the "ratelimit" cache (RATELIMIT_USE_CACHE; why: config/settings/base.py).
 ``RATELIMIT_ENABLE = False`` switches every limit off (the test settings do)."""
@@ -51,15 +52,15 @@ def client_key(group: str, request: HttpRequest) -> str:
     return f"ip:{address}"
 
 
-def seconds_until_allowed(request: HttpRequest, name: str) -> int | None:
-    """Count this request against the limit ``name`` (POSTs only). None while within the
-    limit; over it, the seconds until the window ends (at least 1)."""
+def seconds_until_allowed(request: HttpRequest, name: str, method: str = "POST") -> int | None:
+    """Count this request against the limit ``name`` (requests of ``method`` only). None
+    while within the limit; over it, the seconds until the window ends (at least 1)."""
     usage = get_usage(
         request,
         group=f"crowdmoving.{name}",
         key=client_key,
         rate=lambda group, request: rate_of(name),
-        method="POST",
+        method=method,
         increment=True,
     )
     if usage is None or not usage["should_limit"]:
@@ -67,15 +68,16 @@ def seconds_until_allowed(request: HttpRequest, name: str) -> int | None:
     return max(1, int(usage["time_left"]))
 
 
-def rate_limit(name: str) -> Callable[[View], View]:
-    """Decorate a view: its POSTs count against the limit ``name``; over the limit the
-    person sees the 429 page (in the platform's look) saying when to try again."""
+def rate_limit(name: str, method: str = "POST") -> Callable[[View], View]:
+    """Decorate a view: its POSTs (or requests of ``method``) count against the limit
+    ``name``; over the limit the person sees the 429 page (in the platform's look) saying
+    when to try again."""
     rate_of(name)
 
     def decorator(view: View) -> View:
         @wraps(view)
         def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            wait = seconds_until_allowed(request, name)
+            wait = seconds_until_allowed(request, name, method)
             if wait is not None:
                 return too_many_requests(request, retry_after=wait)
             return view(request, *args, **kwargs)

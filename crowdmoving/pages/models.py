@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -57,6 +58,17 @@ class ContactMessage(models.Model):
     website = models.URLField(_("website"), blank=True)
     message = models.TextField(_("message"), max_length=350)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The platform's inbox (/platform/messages/): when and by which administrator a message
+    # was marked handled; both empty while it is open.
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
 
     objects: ClassVar[models.Manager[ContactMessage]] = ScopedManager(platform="platform")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_inbox
 
 app_name = "pages"
 
@@ -12,4 +12,16 @@ urlpatterns = [
     path("platform/pages/<int:page_id>/", views.admin_edit, name="admin_edit"),
     path("platform/pages/<int:page_id>/move/", views.admin_move, name="admin_move"),
     path("platform/pages/<int:page_id>/delete/", views.admin_delete, name="admin_delete"),
+    # The inbox of contact messages (views_inbox.py).
+    path("platform/messages/", views_inbox.inbox_list, name="inbox"),
+    path(
+        "platform/messages/<int:contact_message_id>/handled/",
+        views_inbox.inbox_handled,
+        name="inbox_handled",
+    ),
+    path(
+        "platform/messages/<int:contact_message_id>/delete/",
+        views_inbox.inbox_delete,
+        name="inbox_delete",
+    ),
 ]

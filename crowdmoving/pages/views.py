@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crowdmoving.accounts.models import User
 from crowdmoving.core.text import render_markdown
 from crowdmoving.privacy.middleware import consent_exempt
+from crowdmoving.tenancy.middleware import suspended_notice
 from crowdmoving.tenancy.models import Platform
 from crowdmoving.tenancy.permissions import access_platform_admin, is_platform_admin
 
@@ -34,11 +35,11 @@ def _platform(request: HttpRequest) -> Platform:
 @consent_exempt  # the imprint and the platform's own pages are readable before accepting
 @require_GET
 def page(request: HttpRequest, page_slug: str) -> HttpResponse:
-    return render(
-        request,
-        "pages/page.html",
-        {"page": selectors.public_page(_platform(request), page_slug)},
-    )
+    platform = _platform(request)
+    found = selectors.public_page(platform, page_slug)
+    if platform.is_suspended and found.kind != ContentPage.Kind.IMPRINT:
+        return suspended_notice(request, platform)  # only the imprint stays readable
+    return render(request, "pages/page.html", {"page": found})
 
 
 @consent_exempt

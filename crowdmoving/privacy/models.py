@@ -103,6 +103,7 @@ class PurgeRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     accounts = models.PositiveIntegerField(default=0)
     commitments = models.PositiveIntegerField(default=0)
+    audit_addresses = models.PositiveIntegerField(default=0)  # audit entries' addresses blanked
 
     class Meta:
         ordering = ["-day"]

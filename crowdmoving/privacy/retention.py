@@ -13,6 +13,8 @@
 - Email alerts (reach.Subscription) nobody confirmed, RETENTION_UNCONFIRMED_ALERT_DAYS after
   they were asked for, with their confirmation mails (which name the address).
 - Expired rows of a database cache (drop_expired_cache_rows): rendered task cards name people.
+- The client address (``ip_address``) of audit entries, RETENTION_AUDIT_IP_DAYS after they
+  were written (crowdmoving.audit.retention.forget_addresses); the entries stay.
 
 Neither changes a count: ``Task.taken`` counts held and taken places only, and an expired
 hold freed its place when it expired (projects.actions.release_expired_hold). A place still
@@ -36,6 +38,7 @@ from django_scopes import scopes_disabled
 
 from crowdmoving.accounts.deletion import TOMBSTONE_DOMAIN
 from crowdmoving.accounts.models import User
+from crowdmoving.audit.retention import entries_with_addresses_before, forget_addresses
 from crowdmoving.notifications.models import OutboxMessage
 from crowdmoving.organisations.models import Membership
 from crowdmoving.pages.models import ContactMessage
@@ -60,6 +63,7 @@ class Purged:
     commitments: int
     contact_messages: int = 0
     alerts: int = 0
+    audit_addresses: int = 0  # audit entries whose client address was blanked
 
 
 def unconfirmed_accounts(now: datetime) -> QuerySet[User]:
@@ -105,6 +109,11 @@ def unconfirmed_alerts(now: datetime) -> QuerySet[Subscription]:
     )
 
 
+def audit_address_cutoff(now: datetime) -> datetime:
+    """Audit entries written before this lose their client address."""
+    return now - timedelta(days=settings.CROWDMOVING["RETENTION_AUDIT_IP_DAYS"])
+
+
 def _purge_unconfirmed_alerts(now: datetime) -> int:
     """Delete the unconfirmed alerts and their confirmation mails (reach.actions keys them
     "alert-confirm:<id>:<number>"), in batches."""
@@ -135,6 +144,7 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
                 commitments=expired_holds(now).count(),
                 contact_messages=old_contact_messages(now).count(),
                 alerts=unconfirmed_alerts(now).count(),
+                audit_addresses=entries_with_addresses_before(audit_address_cutoff(now)).count(),
             )
         with transaction.atomic():
             _total, by_model = expired_holds(now).delete()
@@ -148,12 +158,14 @@ def purge_expired_data(now: datetime | None = None, *, dry_run: bool = False) ->
         with transaction.atomic():
             contact_messages, _by_model = old_contact_messages(now).delete()
         alerts = _purge_unconfirmed_alerts(now)
+    audit_addresses = forget_addresses(audit_address_cutoff(now))
     drop_expired_cache_rows(now)
     return Purged(
         accounts=accounts,
         commitments=commitments,
         contact_messages=contact_messages,
         alerts=alerts,
+        audit_addresses=audit_addresses,
     )
 
 
@@ -203,7 +215,7 @@ def _delete_mail_to(addresses: set[str]) -> None:
 
 def run_daily(now: datetime) -> int:
     """The worker's daily purge: the first worker to insert today's PurgeRun row purges, the
-    others (and later ticks today) skip. Returns how many rows were deleted."""
+    others (and later ticks today) skip. Returns how many rows were deleted or blanked."""
     day = timezone.localdate(now)
     if PurgeRun.objects.filter(day=day).exists():
         return 0
@@ -214,15 +226,26 @@ def run_daily(now: datetime) -> int:
         return 0
     purged = purge_expired_data(now)
     PurgeRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), accounts=purged.accounts, commitments=purged.commitments
+        finished_at=timezone.now(),
+        accounts=purged.accounts,
+        commitments=purged.commitments,
+        audit_addresses=purged.audit_addresses,
     )
-    if purged.accounts or purged.commitments or purged.contact_messages or purged.alerts:
+    total = (
+        purged.accounts
+        + purged.commitments
+        + purged.contact_messages
+        + purged.alerts
+        + purged.audit_addresses
+    )
+    if total:
         logger.info(
             "Retention purge: %d unconfirmed accounts, %d expired holds, %d contact messages, "
-            "%d unconfirmed alerts",
+            "%d unconfirmed alerts, %d audit addresses blanked",
             purged.accounts,
             purged.commitments,
             purged.contact_messages,
             purged.alerts,
+            purged.audit_addresses,
         )
-    return purged.accounts + purged.commitments + purged.contact_messages + purged.alerts
+    return total

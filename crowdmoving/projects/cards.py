@@ -10,7 +10,7 @@ viewer's token on the way out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from crowdmoving.core.cache_purge import forget_prefixes
 from crowdmoving.tenancy.models import Feature
 
 from .models import Commitment, Project, Task
@@ -29,6 +30,9 @@ from .selectors import describe_people, live_commitments, waiting_ahead
 
 CSRF_PLACEHOLDER = "CSRF-TOKEN-PLACEHOLDER"
 TIMEOUT = 24 * 60 * 60
+# How the keys of a project's renderings start: "card:<project>." here, "page:<project>:" for
+# the whole page (projects.pages).
+KEY_KINDS = (("card", "."), ("page", ":"))
 
 
 @dataclass
@@ -189,3 +193,10 @@ def render_card(
             **context,
         },
     )
+
+
+def forget_projects(project_ids: Iterable[int]) -> int:
+    """Forget every cached rendering of these projects: their cards (also the embed's) and
+    their whole pages. For a deleted account: the old renderings name the person."""
+    prefixes = [f"{kind}:{pk}{sep}" for pk in set(project_ids) for kind, sep in KEY_KINDS]
+    return forget_prefixes(prefixes)

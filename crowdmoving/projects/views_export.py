@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from crowdmoving.accounts.deletion import is_tombstone
 from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
+from crowdmoving.core.ratelimit import rate_limit
 from crowdmoving.organisations.permissions import can_see_supporters
 
 from .models import Commitment, Project
@@ -72,6 +73,7 @@ def _when(moment: Any) -> str:
 
 
 @login_required
+@rate_limit("supporters_export", method="GET")
 def supporters_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one row per commitment of the project: who, which task, status, contact,
     hours. For those who may see the supporters; noted in the audit log."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from crowdmoving.accounts.mfa import STATE_SESSION_KEY as MFA_STATE_SESSION_KEY
 from crowdmoving.accounts.models import User
 from crowdmoving.organisations.selectors import waiting_count
+from crowdmoving.pages.inbox import open_count
 from crowdmoving.pages.publishing import checklist
 
 from .actions import PlatformRefused, accept_admin_invitation, invitation_is_open
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # What the platform needs before projects can be published (pages.publishing).
             "publishing_checklist": checklist(platform),
             "organisations_waiting": waiting_count(platform),
+            "contact_messages_open": open_count(platform),
         },
     )
 

@@ -32,6 +32,7 @@ from crowdmoving.notifications.outbox import queue_email
 from crowdmoving.organisations.models import Invitation, Membership, Role
 from crowdmoving.privacy.actions import give_consent, publish_text
 from crowdmoving.privacy.models import Consent
+from crowdmoving.privacy.selectors import current_text
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Task
 from crowdmoving.team import actions as team
@@ -420,3 +421,25 @@ def test_confirming_twice_deletes_once(volunteer, task):
     assert again == deletion.Deleted()
     assert User.objects.get(pk=volunteer.pk).email == tombstone_address
     assert AuditEntry.objects.filter(action=Action.ACCOUNT_DELETED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "other"),
+    [("de", "(gelöscht)", "(deleted)"), ("en", "(deleted)", "(gelöscht)")],
+)
+def test_what_was_erased_reads_in_the_readers_language(
+    sentinel, organiser, project, platform, language, word, other
+):
+    deletion.delete_account(sentinel)
+    text = current_text(platform)
+    assert text is not None
+    give_consent(organiser, text)
+    browser = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE=language)
+    browser.force_login(organiser)
+    response = browser.get(reverse("team:index", args=[project.pk]))
+    assert response.status_code == 200, response.get("Location")
+    html = response.content.decode()
+    assert f"Danke an {word} ({word})!" in html
+    assert other not in html
+    # The data keep one marker for every language.
+    assert TeamMessage.objects.filter(body=deletion.REMOVED_MARKER).exists()

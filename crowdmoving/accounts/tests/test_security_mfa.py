@@ -96,10 +96,7 @@ def test_setting_up_the_app_shows_a_qr_code_without_scripts_and_switches_on_with
     client, volunteer, django_capture_on_commit_callbacks
 ):
     sign_in(client, volunteer)
-    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
-        "/accounts/reauthenticate/"
-    )
-    confirm_it_is_me(client)
+    # Signed in a moment ago: that is the proof allauth would ask for again.
     response = client.get("/accounts/2fa/totp/activate/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -124,6 +121,17 @@ def test_setting_up_the_app_shows_a_qr_code_without_scripts_and_switches_on_with
     entries = AuditEntry.objects.filter(action=Action.MFA_CHANGED, subject=volunteer)
     assert sorted(e.data["type"] for e in entries) == ["recovery_codes", "totp"]
     assert {e.data["change"] for e in entries} == {"added"}
+
+
+def test_a_sign_in_longer_ago_than_the_timeout_asks_for_the_password_again(client, volunteer):
+    sign_in(client, volunteer)
+    with time_machine.travel(timezone.now() + timedelta(seconds=299), tick=False):
+        assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(seconds=301), tick=False):
+        response = client.get("/accounts/2fa/totp/activate/")
+        assert response["Location"].startswith("/accounts/reauthenticate/")
+        confirm_it_is_me(client)
+        assert client.get("/accounts/2fa/totp/activate/").status_code == 200
 
 
 def test_a_wrong_code_is_refused_at_the_field_and_nothing_is_switched_on(client, volunteer):

@@ -23,6 +23,7 @@ from crowdmoving.api.models import AccessToken
 from crowdmoving.audit.models import Action, AuditEntry
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
+from crowdmoving.tenancy.models import Platform
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +62,39 @@ def send(client: Client, method: str, url: str, body: Any = None, **headers: str
 # --- the tokens page --------------------------------------------------------------------------
 
 
+def send_token_form(browser: Client, data: dict[str, str]) -> Any:
+    """Open the tokens page and send its form (with the one-time key the page hands out)."""
+    key = browser.get(reverse("me:tokens")).context["form_key"]
+    return browser.post(reverse("me:tokens"), {**data, "form_key": key})
+
+
+def test_sending_the_same_form_again_makes_no_second_token(login, volunteer):
+    browser = login(volunteer)
+    key = browser.get(reverse("me:tokens")).context["form_key"]
+    first = browser.post(reverse("me:tokens"), {"name": "Skript", "form_key": key})
+    assert first.context["secret"]
+    again = browser.post(reverse("me:tokens"), {"name": "Skript", "form_key": key})
+    assert again.status_code == 200 and not again.context["secret"]
+    assert "This form was already sent" in again.content.decode()
+    assert AccessToken.objects.filter(user=volunteer).count() == 1
+    # Without a key, or with one of another session, nothing is made either.
+    assert not browser.post(reverse("me:tokens"), {"name": "Skript"}).context["secret"]
+    other = Client(HTTP_HOST=HOST)
+    other.force_login(volunteer)
+    stranger_key = other.get(reverse("me:tokens")).context["form_key"]
+    assert (
+        browser.post(reverse("me:tokens"), {"name": "X", "form_key": stranger_key})
+        .context["form"]
+        .non_field_errors()
+    )
+    # The next form's key works.
+    assert send_token_form(browser, {"name": "Zweites"}).context["secret"]
+    assert AccessToken.objects.filter(user=volunteer).count() == 2
+
+
 def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(login, volunteer, platform):
     browser = login(volunteer)
-    response = browser.post(reverse("me:tokens"), {"name": "  Mein   Skript ", "valid_until": ""})
+    response = send_token_form(browser, {"name": "  Mein   Skript ", "valid_until": ""})
     assert response.status_code == 200
     html = response.content.decode()
     token = AccessToken.objects.get(user=volunteer)
@@ -99,7 +130,7 @@ def test_the_settings_page_links_to_the_tokens(login, volunteer):
 def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
     login, volunteer, data, field, message
 ):
-    response = login(volunteer).post(reverse("me:tokens"), data)
+    response = send_token_form(login(volunteer), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert 'aria-invalid="true"' in response.content.decode()
@@ -108,7 +139,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
 
 def test_a_token_valid_until_a_day_works_through_that_day(login, volunteer, api_client):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    login(volunteer).post(reverse("me:tokens"), {"name": "Kurz", "valid_until": tomorrow})
+    send_token_form(login(volunteer), {"name": "Kurz", "valid_until": tomorrow.isoformat()})
     token = AccessToken.objects.get(user=volunteer)
     assert timezone.localtime(token.expires_at).date() == tomorrow + timedelta(days=1)
 
@@ -206,6 +237,33 @@ def test_unknown_addresses_under_api_are_json_404s(api_client, path):
         response = send(api_client, method, path)
         assert response.status_code == 404, (method, path)
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_host_and_a_suspended_platform_answer_in_json_under_api(platform, project):
+    nowhere = Client(HTTP_HOST="nirgends.example.org", HTTP_ACCEPT_LANGUAGE="de")
+    response = nowhere.get(api_url("list_projects"))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "Unter dieser Adresse gibt es keine Plattform.",
+        "fields": {},
+    }
+    # Pages stay HTML.
+    assert nowhere.get("/").headers["Content-Type"].startswith("text/html")
+
+    platform.status = Platform.Status.SUSPENDED
+    platform.suspended_notice = "Wir ziehen um."
+    platform.save()
+    client = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(api_url("list_projects"), headers=bearer("cm_x_y"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "3600"
+    assert response.json()["error"]["code"] == "platform_suspended"
+    assert response.json()["error"]["message"] == (
+        "This platform is paused for the moment. Wir ziehen um."
+    )
+    assert client.get("/").headers["Content-Type"].startswith("text/html")
 
 
 def test_a_method_an_address_does_not_take_is_a_json_405(api_client, task):

@@ -4,32 +4,22 @@ serious on the administration pages, in German and English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from crowdmoving import factories as f
 from crowdmoving.audit.api import record
 from crowdmoving.audit.models import Action
-from crowdmoving.conftest import with_authenticator_app
+from crowdmoving.conftest import axe_findings, with_authenticator_app
 from crowdmoving.tenancy.models import PlatformAdmin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING = {"serious", "critical"}
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-}
-
 
 @pytest.fixture
-def admin_context(browser, live_server, hub) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def admin_context(signed_in_context, hub) -> Any:  # type: ignore[no-untyped-def]
     """open(locale) -> a browser signed in as an administrator of the hub, with entries."""
     admin = f.UserFactory(email="paula@example.org", name="Paula Plattform")
     PlatformAdmin.objects.create(platform=hub, user=admin)
@@ -46,48 +36,25 @@ def admin_context(browser, live_server, hub) -> Iterator[Any]:  # type: ignore[n
         before="draft",
         after="public",
     )
-    opened: list[BrowserContext] = []
 
     def _open(locale: str = "en-US", **options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
-        context.set_default_timeout(10_000)
-        client = Client()
-        client.force_login(admin)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": cookie,
-                    "domain": "localhost",
-                    "path": "/",
-                }
-            ]
-        )
-        opened.append(context)
-        return context
+        return signed_in_context(admin, locale=locale, **options)
 
-    yield _open
-    for context in opened:
-        context.close()
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}) {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
+    return _open
 
 
 @pytest.mark.parametrize("locale", ["de-DE", "en-US"])
 def test_the_administration_pages_have_no_serious_axe_findings(admin_context, locale):
     page = admin_context(locale).new_page()
     found: list[str] = []
-    for path in ("/platform/", "/platform/audit/", "/platform/audit/?since=gestern"):
+    for path in (
+        "/platform/",
+        "/platform/audit/",
+        "/platform/audit/?since=gestern",
+        "/platform/messages/",  # the inbox of contact messages (empty here)
+    ):
         page.goto(path)
-        found += violations(page)
+        found += axe_findings(page)
     assert not found, "\n".join(found)
 
 

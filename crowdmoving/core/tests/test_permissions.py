@@ -35,7 +35,7 @@ from crowdmoving.api.actions import create_token
 from crowdmoving.api.models import AccessToken
 from crowdmoving.notifications.models import Notification
 from crowdmoving.organisations.models import Invitation, Membership
-from crowdmoving.pages.models import ContentPage
+from crowdmoving.pages.models import ContactMessage, ContentPage
 from crowdmoving.projects import actions
 from crowdmoving.projects.models import Commitment, Project, Task
 from crowdmoving.reach.models import Subscription
@@ -227,6 +227,8 @@ class World:
             # Content pages and the approval of organisations: world() made the page.
             "page_slug": WORLD_PAGE,
             "page_id": ContentPage.objects.get(slug=WORLD_PAGE).pk,
+            # world(): a message through the first platform's contact form (its inbox).
+            "contact_message_id": ContactMessage.objects.values_list("pk", flat=True).first(),
             "organisation_id": self.project.organisation_id,
             "alert_token": ALERT_TOKEN,
             # world(): Margit's API access token (crowdmoving.api).
@@ -277,6 +279,12 @@ def world(
         body_html="<p>Wir sind krass.</p>",
     )
     create_token(volunteer, organisation.platform, name="Mein Skript")
+    ContactMessage.objects.create(
+        platform=organisation.platform,
+        name="Rosa Rotkehlchen",
+        email="rosa@example.net",
+        message="Wie kann ich helfen?",
+    )
     Subscription.objects.create(
         platform=organisation.platform,
         email="alarm@example.org",
@@ -565,6 +573,12 @@ pages:admin_move            GET     405       405       405    405         405  
 pages:admin_move            POST    login     404       404    404         404   404      404     404
 pages:admin_delete          GET     login     404       404    404         404   404      404     404
 pages:admin_delete          POST    login     404       404    404         404   404      404     404
+pages:inbox                 GET     login     404       404    404         404   404      404     404
+pages:inbox                 POST    405       405       405    405         405   405      405     405
+pages:inbox_handled         GET     405       405       405    405         405   405      405     405
+pages:inbox_handled         POST    login     404       404    404         404   404      404     404
+pages:inbox_delete          GET     login     404       404    404         404   404      404     404
+pages:inbox_delete          POST    login     404       404    404         404   404      404     404
 organisations:queue         GET     login     404       404    404         404   404      404     404
 organisations:queue         POST    405       405       405    405         405   405      405     405
 organisations:publishing    GET     405       405       405    405         405   405      405     405
@@ -651,6 +665,7 @@ POST_DATA: dict[str, dict[str, str]] = {
         "body": "Gekapert",
     },
     "pages:admin_move": {"direction": "down"},
+    "pages:inbox_handled": {"handled": "1"},
     "organisations:publishing": {"publishing": "approval"},
     "organisations:decline": {"reason": "Gekapert"},
     "operator:create": {"name": "Neue Plattform", "slug": "neue", "default_language": "de"},
@@ -778,6 +793,7 @@ def test_post_only_addresses_answer_get_with_405_before_looking_anything_up(plat
         "page_id": 999_999,
         "organisation_id": 999_999,
         "token_id": 999_999,
+        "contact_message_id": 999_999,
     }
     browser = Client(HTTP_HOST=FIRST)
     for (label, method), cells in MATRIX.items():
@@ -841,6 +857,12 @@ pages:admin_move            GET     405            405      405           405
 pages:admin_move            POST    302            302      404           404
 pages:admin_delete          GET     200            200      404           404
 pages:admin_delete          POST    302            302      404           404
+pages:inbox                 GET     200            200      404           404
+pages:inbox                 POST    405            405      405           405
+pages:inbox_handled         GET     405            405      405           405
+pages:inbox_handled         POST    302            302      404           404
+pages:inbox_delete          GET     200            200      404           404
+pages:inbox_delete          POST    302            302      404           404
 organisations:queue         GET     200            200      404           404
 organisations:queue         POST    405            405      405           405
 organisations:publishing    GET     405            405      405           405

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from crowdmoving import factories as f
+from crowdmoving.audit.models import Action, AuditEntry
 from crowdmoving.core.ratelimit import rate_limit
 from crowdmoving.organisations.models import Invitation
 from crowdmoving.projects import actions
@@ -191,3 +192,20 @@ def test_the_sign_in_page_names_the_longest_of_allauths_windows(settings):
     assert longest_sign_in_window() == 15 * 60
     settings.ACCOUNT_RATE_LIMITS = False
     assert longest_sign_in_window() == 5 * 60
+
+
+def test_supporter_lists_are_limited_per_organiser_and_the_limit_is_audited_only_when_served(
+    login, organiser, project, task, limits
+):
+    limits(supporters_export="2/h")
+    url = reverse("manage:supporters_csv", args=[project.pk])
+    browser = login(organiser)
+    assert browser.get(url).status_code == 200
+    assert browser.get(url).status_code == 200
+    assert_friendly_429(browser.get(url), max_seconds=3600)
+    served = AuditEntry.objects.filter(action=Action.SUPPORTERS_EXPORTED, actor=organiser)
+    assert served.count() == 2
+    # a second organiser of the same organisation is counted on their own
+    colleague = f.UserFactory()
+    f.MembershipFactory(organisation=project.organisation, user=colleague, role="owner")
+    assert login(colleague).get(url).status_code == 200

@@ -258,7 +258,7 @@ def _platform_a(  # noqa: PLR0913 - the people of the world
     for kind, slug in (("about", "about"), ("faq", "faq"), ("imprint", "impressum")):
         _page(a, kind, slug, f"{SENTINEL} {kind}")
     custom = _page(a, "custom", "alpha-seite", f"{SENTINEL} Seite")
-    ContactMessage.objects.create(
+    contact_message = ContactMessage.objects.create(
         platform=a,
         name=f"Conny {SENTINEL}",
         email="conny@alphasentinel.example",
@@ -293,6 +293,7 @@ def _platform_a(  # noqa: PLR0913 - the people of the world
         "token_id": create_token(margit, a, name=f"{SENTINEL} Skript")[0].pk,
         "page_slug": custom.slug,
         "page_id": custom.pk,
+        "contact_message_id": contact_message.pk,
         "kind": "custom",
         # The person's own (PERSONAL addresses): Margit's, who is on both platforms.
         "calendar_token": _calendar_token(margit),
@@ -326,7 +327,7 @@ def _platform_b(
     for kind, slug in (("about", "about"), ("faq", "faq"), ("imprint", "impressum")):
         _page(b, kind, slug, f"Beta {kind}")
     custom = _page(b, "custom", "beta-seite", "Beta Seite")
-    ContactMessage.objects.create(
+    contact_message = ContactMessage.objects.create(
         platform=b, name="Clara Kontakt", email="clara@example.org", message="Frage an Beta"
     )
     notification = Notification.objects.filter(platform=b, user=margit).order_by("pk").first()
@@ -356,6 +357,7 @@ def _platform_b(
         "token_id": create_token(margit, b, name="Beta Skript")[0].pk,
         "page_slug": custom.slug,
         "page_id": custom.pk,
+        "contact_message_id": contact_message.pk,
         "kind": "custom",
         "calendar_token": _calendar_token(margit),
         "deletion_token": "not-a-real-deletion-token",
@@ -407,6 +409,7 @@ NOWHERE: dict[str, Any] = {
     "token_id": 999_999,
     "page_slug": "nowhere",
     "page_id": 999_999,
+    "contact_message_id": 999_999,
     "kind": "custom",
     "alert_token": "nowhere",
 }

@@ -4,30 +4,22 @@ English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from crowdmoving import factories as f
-from crowdmoving.conftest import with_authenticator_app
+from crowdmoving.conftest import axe_findings, with_authenticator_app
 from crowdmoving.tenancy.models import Domain, Platform, PlatformAdmin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-}
 
 
 @pytest.fixture
-def operator_context(browser, live_server, hub) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def operator_context(signed_in_context, hub) -> Any:  # type: ignore[no-untyped-def]
     """open(locale, **options) -> a browser on the hub, signed in as an operator, with a second
     platform that has two domains, an administrator and an organisation."""
     operator = f.UserFactory(email="olga@example.org", name="Olga Operator", is_staff=True)
@@ -37,30 +29,11 @@ def operator_context(browser, live_server, hub) -> Iterator[Any]:  # type: ignor
     f.DomainFactory(platform=other, domain="www.nestwaerme-mitmachen.example.org", is_primary=False)
     PlatformAdmin.objects.create(platform=other, user=f.UserFactory(name="Nina Nest"))
     f.OrganisationFactory(platform=other)
-    opened: list[BrowserContext] = []
 
     def _open(locale: str = "en-US", **options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
-        context.set_default_timeout(10_000)
-        client = Client()
-        client.force_login(operator)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": cookie,
-                    "domain": "localhost",
-                    "path": "/",
-                }
-            ]
-        )
-        opened.append(context)
-        return context
+        return signed_in_context(operator, locale=locale, **options)
 
-    yield _open
-    for context in opened:
-        context.close()
+    return _open
 
 
 def stays_in_width(page: Page) -> bool:
@@ -111,12 +84,7 @@ def test_the_console_has_no_serious_axe_findings(operator_context):
             f"/operator/{other.pk}/suspend/",
         ):
             page.goto(path)
-            results = Axe().run(page, options=AXE_OPTIONS)
-            found += [
-                f"{path} ({locale}): {v['id']} ({v['impact']}) {v['help']}"
-                for v in results.response["violations"]
-                if v["impact"] in {"serious", "critical"}
-            ]
+            found += axe_findings(page, f"{path} ({locale})")
     assert not found, "\n".join(found)
 
 

@@ -29,7 +29,8 @@ def test_every_page_shows_the_notice_with_503_and_retry_after(suspended, client,
         reverse("projects:hold", args=[project.pk, task.pk]),
         reverse("account_login"),
         reverse("platform:home"),
-        reverse("privacy:current"),
+        reverse("privacy:consents"),
+        reverse("contact:form"),
         "/no/such/page/",
     ]
     for path in paths:
@@ -101,3 +102,35 @@ def test_reactivating_brings_everything_back_as_it_was(suspended, operator, clie
     assert response.status_code == 200
     html = response.content.decode()
     assert project.title in html and task.title in html
+
+
+def test_the_imprint_and_privacy_texts_stay_readable_and_are_linked(suspended, client, organiser):
+    from crowdmoving.pages.models import ContentPage
+    from crowdmoving.privacy.actions import publish_text
+
+    ContentPage.objects.create(
+        platform=suspended,
+        kind=ContentPage.Kind.IMPRINT,
+        slug="impressum",
+        title="Impressum",
+        body="KRASS e.V.",
+        body_html="<p>KRASS e.V.</p>",
+    )
+    publish_text(suspended, body="Wir speichern wenig.", summary_of_changes="", by=organiser)
+    notice = client.get("/").content.decode()
+    assert f'href="{reverse("pages:imprint")}"' in notice
+    assert f'href="{reverse("privacy:current")}"' in notice
+    imprint = client.get(reverse("pages:imprint"), follow=True)
+    assert imprint.status_code == 200 and "KRASS e.V." in imprint.content.decode()
+    ContentPage.objects.create(
+        platform=suspended, kind=ContentPage.Kind.ABOUT, slug="ueber", title="Über", body="x"
+    )
+    assert client.get(reverse("pages:page", args=["ueber"])).status_code == 503
+    assert client.get(reverse("pages:page", args=["gibts-nicht"])).status_code == 404
+    privacy = client.get(reverse("privacy:current"))
+    assert privacy.status_code == 200 and "Wir speichern wenig." in privacy.content.decode()
+    assert client.get(reverse("privacy:version", args=[1])).status_code == 200
+    # Only reading them: every other address, and any POST, still gets the notice.
+    assert client.post(reverse("pages:imprint")).status_code == 503
+    assert client.get(reverse("privacy:consents")).status_code == 503
+    assert client.get("/impressum/x/").status_code == 503

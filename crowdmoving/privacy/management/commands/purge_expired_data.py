@@ -13,8 +13,8 @@ from crowdmoving.privacy.retention import purge_expired_data
 class Command(BaseCommand):
     help = (
         "Delete accounts that never confirmed their email address and the rows of held places "
-        "that were never confirmed, once past their retention period (the worker does this "
-        "once a day)."
+        "that were never confirmed, once past their retention period, and blank the client "
+        "address of old audit entries (the worker does this once a day)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,4 +36,9 @@ class Command(BaseCommand):
             f"(older than {days['RETENTION_CONTACT_MESSAGE_DAYS']} days) and "
             f"{purged.alerts} unconfirmed email alert(s) "
             f"(older than {days['RETENTION_UNCONFIRMED_ALERT_DAYS']} days)."
+        )
+        blank = "Would blank" if dry_run else "Blanked"
+        self.stdout.write(
+            f"{blank} the client address of {purged.audit_addresses} audit entry(ies) "
+            f"(older than {days['RETENTION_AUDIT_IP_DAYS']} days)."
         )
