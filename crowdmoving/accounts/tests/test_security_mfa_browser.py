@@ -23,7 +23,9 @@ def fits_the_phone(page: Page) -> bool:
 def test_an_administrator_sets_up_the_app_on_a_phone_and_continues(new_context, hub):
     admin = f.UserFactory(email="paula@example.org", name="Paula Plattform")
     PlatformAdmin.objects.create(platform=hub, user=admin)
-    page = new_context(viewport={"width": 360, "height": 780}).new_page()
+    page = new_context(
+        viewport={"width": 360, "height": 780}, permissions=["clipboard-read", "clipboard-write"]
+    ).new_page()
 
     page.goto("/accounts/login/?next=/me/tasks/")
     page.fill('input[name="login"]', admin.email)
@@ -42,6 +44,9 @@ def test_an_administrator_sets_up_the_app_on_a_phone_and_continues(new_context, 
     key = page.locator("#authenticator-secret")
     assert key.evaluate("element => element.scrollWidth <= element.clientWidth")
     secret = key.inner_text().strip()
+    page.get_by_role("button", name="Copy key").click()
+    expect(page.locator(".copy-status")).to_have_text("Key copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == secret
     page.get_by_label("Code from the app").focus()
     page.keyboard.type(totp(secret))
     page.keyboard.press("Enter")

@@ -16,7 +16,8 @@ from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from crowdmoving import factories as f
 from crowdmoving.organisations.models import Role
-from crowdmoving.privacy.actions import publish_text
+from crowdmoving.privacy.actions import give_consent, publish_text
+from crowdmoving.privacy.selectors import current_text
 from crowdmoving.projects.models import Commitment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -178,3 +179,24 @@ def test_a_website_that_is_not_listed_gets_an_empty_frame(new_page, live_server,
     expect(frame.get_by_text("Infostand besetzen")).to_have_count(0)
     assert page.locator("iframe").get_attribute("data-crowdmoving-height") is None
     assert any("frame-ancestors" in text for text in refused), refused
+
+
+def test_the_embedding_page_copies_the_code_on_a_phone(signed_in_context, world, hub):
+    project = world["project"]
+    text = current_text(hub)  # the world's privacy text
+    assert text is not None
+    give_consent(project.created_by, text)
+    context = signed_in_context(
+        project.created_by,
+        viewport={"width": 360, "height": 740},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    page = context.new_page()
+    page.goto(f"/manage/o/{project.organisation.slug}/embedding/")
+    button = page.get_by_role("button", name=re.compile("^Copy code"))
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".copy-status")).to_have_text("Copied")
+    code = page.locator(f"#snippet-{project.pk}").input_value()
+    assert f"/embed/projects/{project.pk}/" in code
+    assert page.evaluate("navigator.clipboard.readText()") == code

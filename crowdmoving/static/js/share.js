@@ -1,7 +1,7 @@
 // Sharing (reach/_share.html, reach/poster.html), progressive: without this file every share
 // link works, the address stays selectable in its field, and the poster prints from the
-// browser's menu. With it: the phone's own share sheet (Web Share API) where there is one, a
-// "Copy link" button (falling back to selecting the address), and the poster's Print button.
+// browser's menu. With it: the phone's own share sheet (Web Share API) where there is one and
+// the poster's Print button. The "Copy link" button is copy.js's.
 // Nothing here talks to anyone but the browser.
 (function () {
   "use strict";
@@ -24,40 +24,6 @@
     });
   }
 
-  function setUpCopy(button) {
-    var field = document.getElementById(button.getAttribute("data-copy-from"));
-    if (!field) {
-      return;
-    }
-    var status = button.closest(".share-copy").querySelector(".share-copy-status");
-
-    function selectField(message) {
-      field.focus();
-      field.select();
-      status.textContent = message;
-    }
-
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var select = button.getAttribute("data-select");
-      if (!navigator.clipboard || typeof navigator.clipboard.writeText !== "function") {
-        selectField(select);
-        return;
-      }
-      navigator.clipboard.writeText(field.value).then(
-        function () {
-          status.textContent = button.getAttribute("data-copied");
-        },
-        function () {
-          selectField(select);
-        }
-      );
-    });
-    field.addEventListener("focus", function () {
-      field.select();
-    });
-  }
-
   function setUpPrint(button) {
     button.hidden = false;
     button.addEventListener("click", function () {
@@ -70,10 +36,6 @@
     var shares = document.querySelectorAll(".share-native");
     for (i = 0; i < shares.length; i += 1) {
       setUpNativeShare(shares[i]);
-    }
-    var copies = document.querySelectorAll(".share-copy-button");
-    for (i = 0; i < copies.length; i += 1) {
-      setUpCopy(copies[i]);
     }
     var prints = document.querySelectorAll(".poster-print");
     for (i = 0; i < prints.length; i += 1) {
