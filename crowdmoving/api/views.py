@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import cast
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +31,10 @@ def _tokens_of(user: User) -> list[AccessToken]:
 
 @never_cache
 @login_required
+# Making a token hands out the person's rights to a program: like allauth's own sensitive
+# changes it wants the password (or code) confirmed within the last minutes. allauth keeps the
+# POST meanwhile and sends it on after the confirmation.
+@reauthentication_required(allow_get=True)
 def tokens(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = TokenForm(request.POST or None)

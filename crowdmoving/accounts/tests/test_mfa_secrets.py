@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from io import StringIO
 
 import pytest
@@ -12,7 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from crowdmoving.accounts import mfa_secrets
@@ -23,6 +24,7 @@ from crowdmoving.accounts.tests.test_security_mfa import (
     totp,
     with_app,
 )
+from crowdmoving.audit.models import Action, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +213,44 @@ def test_rotate_mfa_secrets_leaves_what_no_key_opens_and_says_so(volunteer, sett
     assert "Re-encrypted 0 authenticator(s)." in out.getvalue()
     assert "1 authenticator(s) could not be decrypted" in err.getvalue()
     assert Authenticator.objects.get(pk=app.pk).data == app.data
+
+
+def test_reset_two_factor_lets_someone_who_lost_everything_sign_in_again(
+    client, volunteer, organiser, settings
+):
+    TOTP.activate(volunteer, SECRET)
+    RecoveryCodes.activate(volunteer)
+    TOTP.activate(organiser, SECRET)
+    settings.SECRET_KEY = "a-key-that-never-encrypted-anything-" + "r" * 20  # the key is lost
+    assert not signs_in_with(client, volunteer, totp(SECRET))
+
+    out = StringIO()
+    call_command("reset_two_factor", volunteer.email.upper(), stdout=out)
+
+    assert "Removed two-factor authentication of 1 account(s)." in out.getvalue()
+    assert not Authenticator.objects.filter(user=volunteer).exists()
+    assert Authenticator.objects.filter(user=organiser).exists()  # only the one named
+    client.logout()
+    sign_in(client, volunteer)  # the password alone now
+    assert client.session.get("_auth_user_id") == str(volunteer.pk)
+    entry = AuditEntry.objects.get(action=Action.MFA_CHANGED, subject=volunteer)
+    assert entry.data == {"change": "reset_by_operator", "types": ["recovery_codes", "totp"]}
+
+    call_command("reset_two_factor", "--everyone", stdout=out)
+    assert not Authenticator.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "Name one or more email addresses, or --everyone."),
+        (["margit@example.org", "--everyone"], "Name one or more email addresses, or --everyone."),
+        # One unknown address among known ones: nobody's is removed.
+        (["margit@example.org", "niemand@example.org"], "No account has the address"),
+    ],
+)
+def test_reset_two_factor_refuses_unclear_requests_and_changes_nothing(volunteer, args, message):
+    TOTP.activate(volunteer, SECRET)
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("reset_two_factor", *args)
+    assert Authenticator.objects.filter(user=volunteer).exists()

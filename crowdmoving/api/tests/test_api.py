@@ -18,6 +18,7 @@ from django_scopes import scopes_disabled
 
 from crowdmoving import factories as f
 from crowdmoving.accounts.deletion import delete_account
+from crowdmoving.accounts.tests.test_security_mfa import confirm_it_is_me
 from crowdmoving.api import actions as token_actions
 from crowdmoving.api.models import AccessToken
 from crowdmoving.audit.models import Action, AuditEntry
@@ -63,13 +64,31 @@ def send(client: Client, method: str, url: str, body: Any = None, **headers: str
 
 
 def send_token_form(browser: Client, data: dict[str, str]) -> Any:
-    """Open the tokens page and send its form (with the one-time key the page hands out)."""
+    """Open the tokens page and send its form (with the one-time key the page hands out),
+    having confirmed the password a moment ago."""
+    confirm_it_is_me(browser)
     key = browser.get(reverse("me:tokens")).context["form_key"]
     return browser.post(reverse("me:tokens"), {**data, "form_key": key})
 
 
+def test_making_a_token_asks_for_the_password_first_and_then_makes_it(login, volunteer):
+    browser = login(volunteer)  # signed in long ago, as far as this session knows
+    key = browser.get(reverse("me:tokens")).context["form_key"]  # reading needs nothing
+    response = browser.post(reverse("me:tokens"), {"name": "Skript", "form_key": key})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not AccessToken.objects.exists()
+    # Confirming sends the kept form on: the token is made and its secret shown once.
+    confirmed = browser.post(
+        response["Location"], {"password": "correct horse battery"}, follow=True
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.context["secret"].startswith("cm_")
+    assert AccessToken.objects.filter(user=volunteer, name="Skript").count() == 1
+
+
 def test_sending_the_same_form_again_makes_no_second_token(login, volunteer):
-    browser = login(volunteer)
+    browser = confirm_it_is_me(login(volunteer))
     key = browser.get(reverse("me:tokens")).context["form_key"]
     first = browser.post(reverse("me:tokens"), {"name": "Skript", "form_key": key})
     assert first.context["secret"]

@@ -69,6 +69,11 @@ def test_a_token_is_made_with_the_keyboard_at_360_px_and_shown_once(story, new_c
     page.get_by_label("Name").focus()
     page.keyboard.type("Vereinswebsite")
     page.keyboard.press("Enter")
+    # Making a token wants the password confirmed; the form is sent on afterwards.
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    page.locator('input[name="password"]').focus()
+    page.keyboard.type("correct horse battery")  # the factories' password
+    page.keyboard.press("Enter")
     secret = page.locator("#new-token").input_value()
     assert secret.startswith("cm_")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -500,7 +500,7 @@ me:delete_account_confirm   POST    400       400       400    400         400  
 me:account_deleted          GET     200       200       200    200         200   200      200     200
 me:account_deleted          POST    200       200       200    200         200   200      200     200
 me:tokens                   GET     login     200       200    200         200   200      200     200
-me:tokens                   POST    login     200       200    200         200   200      200     200
+me:tokens                   POST    login     302       302    302         302   302      302     302
 me:token_revoke             GET     405       405       405    405         405   405      405     405
 me:token_revoke             POST    login     302       404    404         404   404      404     404
 manage:supporters_csv       GET     login     404       404    200         200   404      404     404
