@@ -359,3 +359,26 @@ def axe_findings(page, label: str = "", options: dict | None = None) -> list[str
             f"\n    at {targets}\n    see {violation['helpUrl']}"
         )
     return found
+
+
+@pytest.fixture
+def limits(settings):  # type: ignore[no-untyped-def]
+    """limits(name=rate, ...) switches rate limiting on (the test settings switch it off), with
+    these rates instead of the configured ones; the counters start and end empty."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+    def _set(**rates: str) -> None:
+        settings.RATELIMIT_ENABLE = True
+        current = settings.CROWDMOVING["RATE_LIMITS"]
+        settings.CROWDMOVING = settings.CROWDMOVING | {"RATE_LIMITS": current | rates}
+
+    yield _set
+    caches["ratelimit"].clear()
+
+
+@pytest.fixture
+def limited(limits):  # type: ignore[no-untyped-def]
+    """Rate limiting on, with the configured rates."""
+    limits()

@@ -30,9 +30,16 @@ from .selectors import describe_people, live_commitments, waiting_ahead
 
 CSRF_PLACEHOLDER = "CSRF-TOKEN-PLACEHOLDER"
 TIMEOUT = 24 * 60 * 60
-# How the keys of a project's renderings start: "card:<project>." here, "page:<project>:" for
-# the whole page (projects.pages).
-KEY_KINDS = (("card", "."), ("page", ":"))
+
+
+def card_key_start(project_id: int) -> str:
+    """How the keys of a project's cached cards start (also the embed's)."""
+    return f"card:{project_id}."
+
+
+def page_key_start(project_id: int) -> str:
+    """How the keys of a project's cached whole pages start (projects.pages)."""
+    return f"page:{project_id}:"
 
 
 @dataclass
@@ -68,7 +75,8 @@ def card_key(
     born = int(project.created_at.timestamp() * 1e6)  # ids can be reused after a restore
     variant = "in" if signed_in else ("out" if guest_takeover else "out-members")
     return (
-        f"card:{project.pk}.{born}.{task_id}:{version}:{project.status}:{get_language()}:{variant}"
+        f"{card_key_start(project.pk)}{born}.{task_id}:{version}:{project.status}:"
+        f"{get_language()}:{variant}"
     )
 
 
@@ -198,5 +206,5 @@ def render_card(
 def forget_projects(project_ids: Iterable[int]) -> int:
     """Forget every cached rendering of these projects: their cards (also the embed's) and
     their whole pages. For a deleted account: the old renderings name the person."""
-    prefixes = [f"{kind}:{pk}{sep}" for pk in set(project_ids) for kind, sep in KEY_KINDS]
-    return forget_prefixes(prefixes)
+    ids = set(project_ids)
+    return forget_prefixes([start(pk) for pk in ids for start in (card_key_start, page_key_start)])

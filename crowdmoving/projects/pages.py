@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from .cards import CSRF_PLACEHOLDER, TaskRow
+from .cards import CSRF_PLACEHOLDER, TaskRow, page_key_start
 from .models import Project
 
 TIMEOUT = 10 * 60
@@ -55,7 +55,7 @@ def page_key(request: HttpRequest, project: Project, rows: list[TaskRow]) -> str
         *(f"{pk}.{ver}.{cap}.{taken}" for pk, ver, cap, taken in rows),
     ]
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-    return f"page:{project.pk}:{digest}"
+    return f"{page_key_start(project.pk)}{digest}"
 
 
 def cached_page(request: HttpRequest, key: str, render: Callable[[], str]) -> str:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -328,19 +327,6 @@ def test_a_body_that_is_not_json_is_a_400(organiser, organisation, api_client, t
 
 
 # --- rate limits ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def limits(settings):  # type: ignore[no-untyped-def]
-    caches["ratelimit"].clear()
-
-    def _set(**rates: str) -> None:
-        settings.RATELIMIT_ENABLE = True
-        current = settings.CROWDMOVING["RATE_LIMITS"]
-        settings.CROWDMOVING = settings.CROWDMOVING | {"RATE_LIMITS": current | rates}
-
-    yield _set
-    caches["ratelimit"].clear()
 
 
 def test_reads_over_the_limit_get_a_json_429_with_retry_after(

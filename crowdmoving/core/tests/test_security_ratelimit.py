@@ -5,7 +5,6 @@ switch limits off; these tests switch them on with small rates."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
@@ -19,20 +18,6 @@ from crowdmoving.projects.models import Commitment
 from crowdmoving.team.models import TeamMessage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def limits(settings):  # type: ignore[no-untyped-def]
-    """limits(name=rate, ...) switches rate limiting on with these rates."""
-    caches["ratelimit"].clear()
-
-    def _set(**rates: str) -> None:
-        settings.RATELIMIT_ENABLE = True
-        current = settings.CROWDMOVING["RATE_LIMITS"]
-        settings.CROWDMOVING = settings.CROWDMOVING | {"RATE_LIMITS": current | rates}
-
-    yield _set
-    caches["ratelimit"].clear()
 
 
 def take(client, task):  # type: ignore[no-untyped-def]

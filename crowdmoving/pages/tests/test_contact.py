@@ -4,7 +4,6 @@ is stored and mailed to the platform's people, never to the address typed in."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -231,14 +230,6 @@ def test_a_filled_honeypot_looks_like_success_but_stores_and_mails_nothing(
     assert response["Location"] == "/contact/sent/"
     assert not ContactMessage.objects.exists()
     assert outbox() == []
-
-
-@pytest.fixture
-def limited(settings):  # type: ignore[no-untyped-def]
-    caches["ratelimit"].clear()
-    settings.RATELIMIT_ENABLE = True
-    yield
-    caches["ratelimit"].clear()
 
 
 def test_the_rate_limit_answers_the_sixth_message_in_an_hour_with_the_429_page(

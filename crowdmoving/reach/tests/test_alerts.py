@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -293,14 +292,6 @@ def test_a_filled_honeypot_looks_like_success_but_stores_and_mails_nothing(
     assert response["Location"] == reverse("alerts:sent")
     assert not Subscription.objects.exists()
     assert outbox() == []
-
-
-@pytest.fixture
-def limited(settings):  # type: ignore[no-untyped-def]
-    caches["ratelimit"].clear()
-    settings.RATELIMIT_ENABLE = True
-    yield
-    caches["ratelimit"].clear()
 
 
 def test_the_rate_limit_answers_the_eleventh_request_in_an_hour_with_the_429_page(
